@@ -1,0 +1,131 @@
+//! [`PersistentRoot`]: a root with an arbitrary lifetime, SpiderMonkey's
+//! `JS::PersistentRooted`.
+
+use core::cell::UnsafeCell;
+use core::marker::PhantomPinned;
+use core::pin::Pin;
+
+use intrusive_collections::{LinkedListLink, UnsafeRef, intrusive_adapter};
+
+use crate::list::RootList;
+
+/// The part of a persistent root that its list points to.
+pub(crate) struct PersistentNode<T> {
+    pub(crate) link: LinkedListLink,
+    /// As `StackLink::value`: only ever copied in and out.
+    pub(crate) value: UnsafeCell<T>,
+}
+
+intrusive_adapter!(pub(crate) PersistentAdapter<T> = UnsafeRef<PersistentNode<T>>: PersistentNode<T> { link => LinkedListLink });
+
+/// A root with an arbitrary lifetime, kept in a doubly linked list so that
+/// it can be unlinked in any order in O(1).
+///
+/// Either boxed ([`PersistentRoot::boxed`]) or pinned inside a struct of
+/// the embedder's (with `pin-project`, marking the field `#[pin]`, then
+/// calling [`link`](Self::link) on the projection). It unlinks itself when
+/// dropped. Forgetting a boxed one (`mem::forget`) leaks the box and keeps
+/// the root linked, in memory that stays valid: a leak, never a dangling
+/// node.
+///
+/// The invariants are those of [`StackRoot`](crate::StackRoot): pinned
+/// while linked, only shared borrows handed out, `!Unpin`, `!Send`,
+/// `!Sync`.
+pub struct PersistentRoot<'r, T> {
+    node: PersistentNode<T>,
+    list: &'r RootList<T>,
+    _pin: PhantomPinned,
+}
+
+impl<'r, T: Copy> PersistentRoot<'r, T> {
+    /// A root for `list` holding `value`, not yet linked: pin it, then call
+    /// [`link`](Self::link). Until then the list's collector does not see
+    /// `value`.
+    pub fn new(list: &'r RootList<T>, value: T) -> Self {
+        PersistentRoot {
+            node: PersistentNode {
+                link: LinkedListLink::new(),
+                value: UnsafeCell::new(value),
+            },
+            list,
+            _pin: PhantomPinned,
+        }
+    }
+
+    /// A linked root on the heap.
+    pub fn boxed(list: &'r RootList<T>, value: T) -> Pin<Box<Self>> {
+        let root = Box::pin(Self::new(list, value));
+        root.as_ref().link();
+        root
+    }
+
+    /// Links the pinned root into its list.
+    ///
+    /// # Panics
+    ///
+    /// If the root is already linked.
+    pub fn link(self: Pin<&Self>) {
+        assert!(
+            !self.is_linked(),
+            "PersistentRoot::link: the root is already linked"
+        );
+        // SAFETY: the node is pinned (we hold `Pin<&Self>`) and not linked
+        // (checked above), and `Drop` unlinks it before its memory can go.
+        unsafe { self.list.link_persistent(&self.node) };
+    }
+
+    /// Unlinks the root early; its value is no longer traced (and may go
+    /// stale). Does nothing if it is not linked.
+    pub fn unlink(self: Pin<&Self>) {
+        if self.is_linked() {
+            // SAFETY: a linked node is linked in `self.list`: `link` is the
+            // only way in, and it uses that list.
+            unsafe { self.list.unlink_persistent(&self.node) };
+        }
+    }
+
+    /// Whether the root is linked into its list.
+    pub fn is_linked(&self) -> bool {
+        self.node.link.is_linked()
+    }
+
+    /// The rooted value: one load.
+    #[inline(always)]
+    pub fn load(&self) -> T {
+        // SAFETY: as in `StackRoot::load`: the value is only copied in and
+        // out, and the list's `trace` cannot run during this call.
+        unsafe { *self.node.value.get() }
+    }
+
+    /// Makes the root hold `value`.
+    #[inline(always)]
+    pub fn store(&self, value: T) {
+        // SAFETY: as in `load`.
+        unsafe { *self.node.value.get() = value }
+    }
+
+    /// The list this root belongs to.
+    #[inline(always)]
+    pub fn list(&self) -> &'r RootList<T> {
+        self.list
+    }
+}
+
+impl<T> Drop for PersistentRoot<'_, T> {
+    /// Unlinks the root if it is linked. Never panics.
+    fn drop(&mut self) {
+        if self.node.link.is_linked() {
+            // SAFETY: as in `unlink`: a linked node is in `self.list`.
+            unsafe { self.list.unlink_persistent(&self.node) };
+        }
+    }
+}
+
+impl<T: Copy + core::fmt::Debug> core::fmt::Debug for PersistentRoot<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PersistentRoot")
+            .field("value", &self.load())
+            .field("linked", &self.is_linked())
+            .finish()
+    }
+}

@@ -1,0 +1,165 @@
+//! [`StackRoot`]: a root pinned in its creator's frame, SpiderMonkey's
+//! `JS::Rooted`.
+
+use core::cell::{Cell, UnsafeCell};
+use core::marker::PhantomPinned;
+use core::pin::Pin;
+use core::ptr;
+
+use crate::list::RootList;
+
+/// The part of a stack root that its list points to.
+pub(crate) struct StackLink<T> {
+    /// The next older stack root, null at the end of the chain, or
+    /// [`StackLink::unlinked`] when this node is in no chain.
+    pub(crate) next: Cell<*const StackLink<T>>,
+    /// The rooted value. Written by [`StackRoot::store`] and by the list's
+    /// `trace`, read by [`StackRoot::load`]; always by copy, so no reference
+    /// to it outlives a call.
+    pub(crate) value: UnsafeCell<T>,
+}
+
+impl<T> StackLink<T> {
+    /// The `next` of a node that is in no chain. Never a node's address (it
+    /// is the alignment of `StackLink`, in the null page), only compared.
+    #[inline(always)]
+    pub(crate) fn unlinked() -> *const StackLink<T> {
+        ptr::dangling()
+    }
+}
+
+/// A root that lives where its creator put it (usually a stack frame,
+/// through [`stack_root!`](crate::stack_root)), pinned there, holding a `T`
+/// that its list's collector may rewrite at any collection.
+///
+/// # Invariants
+///
+/// - While linked, the node is pinned and in its list's chain, and it
+///   unlinks itself in `Drop` (which cannot panic). Pinning guarantees the
+///   `Drop` runs before the memory is reused, so the list never points to a
+///   dead node.
+/// - Users only ever get `Pin<&StackRoot>` or `&StackRoot`: a shared borrow,
+///   under which the collector's writes through its own pointer (to the
+///   `UnsafeCell`) are allowed. The type is `!Unpin` (`PhantomPinned`), so
+///   even the creator's `Pin<&mut StackRoot>` is not a unique borrow under
+///   Rust's aliasing rules.
+/// - `!Send` and `!Sync`: it points into a list that belongs to one thread.
+///
+/// # Order of drops
+///
+/// The chain is singly linked and expects LIFO order, as stack frames give
+/// it: creating a root is one load and two stores, dropping the newest one
+/// is two loads, a compare and a store. Safe Rust can drop roots out of
+/// order (roots in two interleaved futures, or in boxes); then `Drop` walks
+/// the chain from the head to the node's predecessor and splices it out.
+/// That walk is linear in the number of younger roots, and never unsafe.
+pub struct StackRoot<'r, T> {
+    link: StackLink<T>,
+    list: &'r RootList<T>,
+    _pin: PhantomPinned,
+}
+
+impl<'r, T: Copy> StackRoot<'r, T> {
+    /// A root for `list` holding `value`, not yet linked: pin it, then call
+    /// [`link`](Self::link). Until then the list's collector does not see
+    /// `value`.
+    pub fn new(list: &'r RootList<T>, value: T) -> Self {
+        StackRoot {
+            link: StackLink {
+                next: Cell::new(StackLink::unlinked()),
+                value: UnsafeCell::new(value),
+            },
+            list,
+            _pin: PhantomPinned,
+        }
+    }
+
+    /// Links the pinned root into its list, making its value visible to the
+    /// list's collector.
+    ///
+    /// # Panics
+    ///
+    /// If the root is already linked.
+    #[inline]
+    pub fn link(self: Pin<&Self>) {
+        assert!(
+            !self.is_linked(),
+            "StackRoot::link: the root is already linked"
+        );
+        // The node is pinned (we hold `Pin<&Self>`), and it unlinks itself in
+        // `Drop`: the list's invariant holds.
+        self.list.push_stack(&self.link);
+    }
+
+    /// Whether the root is linked into its list.
+    #[inline]
+    pub fn is_linked(&self) -> bool {
+        self.link.next.get() != StackLink::unlinked()
+    }
+
+    /// The rooted value: one load.
+    #[inline(always)]
+    pub fn load(&self) -> T {
+        // SAFETY: the value is only ever copied in or out (here, in `set`,
+        // and in the list's `trace`, which cannot run during this call: the
+        // root is `!Sync` and `trace` promises not to run user code), so no
+        // reference to it exists while we read.
+        unsafe { *self.link.value.get() }
+    }
+
+    /// Makes the root hold `value`.
+    #[inline(always)]
+    pub fn store(&self, value: T) {
+        // SAFETY: as in `load`.
+        unsafe { *self.link.value.get() = value }
+    }
+
+    /// The list this root belongs to.
+    #[inline(always)]
+    pub fn list(&self) -> &'r RootList<T> {
+        self.list
+    }
+}
+
+impl<T> Drop for StackRoot<'_, T> {
+    /// Unlinks the root if it is linked. Never panics (corruption aborts).
+    #[inline]
+    fn drop(&mut self) {
+        if self.link.next.get() != StackLink::unlinked() {
+            self.list.unlink_stack(&self.link);
+        }
+    }
+}
+
+impl<T: Copy + core::fmt::Debug> core::fmt::Debug for StackRoot<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("StackRoot")
+            .field("value", &self.load())
+            .field("linked", &self.is_linked())
+            .finish()
+    }
+}
+
+/// Creates a [`StackRoot`] pinned in the current frame, links it into a list
+/// and binds `Pin<&StackRoot>` to a name.
+///
+/// The node lives in storage that the caller cannot name, so it can be
+/// neither moved nor forgotten: it unlinks itself when the enclosing block
+/// ends, whichever way it ends.
+///
+/// ```
+/// use gcroots_intrusive::{stack_root, RootList};
+///
+/// let list = RootList::<usize>::new();
+/// stack_root!(&list, let x = 0x1000);
+/// assert_eq!(x.load(), 0x1000);
+/// assert_eq!(list.stack_len(), 1);
+/// ```
+#[macro_export]
+macro_rules! stack_root {
+    ($list:expr, let $name:ident = $value:expr) => {
+        let __gcroots_node = ::core::pin::pin!($crate::StackRoot::new($list, $value));
+        let $name = __gcroots_node.into_ref();
+        $name.link();
+    };
+}

@@ -1,0 +1,82 @@
+//! `mem::forget` of roots: a leak, never a dangling node.
+//!
+//! These tests leak on purpose, so miri runs this file with
+//! `-Zmiri-ignore-leaks` (see `.ci/run`); every other test file keeps miri's
+//! leak check.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use gcroots_intrusive::{PersistentRoot, RootList, stack_root};
+
+fn traced(list: &RootList<usize>) -> Vec<usize> {
+    let mut seen = Vec::new();
+    // SAFETY: the closure only records values.
+    unsafe { list.trace(|v| seen.push(*v)) };
+    seen.sort();
+    seen
+}
+
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            Poll::Pending
+        }
+    }
+}
+
+async fn body(list: &RootList<usize>, base: usize) -> usize {
+    stack_root!(list, let a = base);
+    YieldOnce(false).await;
+    a.load()
+}
+
+fn poll<F: Future>(f: Pin<&mut F>) -> Poll<F::Output> {
+    f.poll(&mut Context::from_waker(Waker::noop()))
+}
+
+#[test]
+fn forgotten_persistent_root_stays_linked_in_valid_memory() {
+    let list = RootList::new();
+    let p = PersistentRoot::boxed(&list, 7);
+    std::mem::forget(p);
+    assert_eq!(traced(&list), [7]);
+    // SAFETY: the closure only rewrites values.
+    unsafe { list.trace(|v| *v = 8) };
+    assert_eq!(traced(&list), [8]);
+    // The list can now be dropped: it unlinks the leaked node, whose memory
+    // (a leaked box) is still valid.
+    drop(list);
+}
+
+#[test]
+fn forgotten_future_with_stack_roots_is_a_leak_not_a_dangling_node() {
+    let list = RootList::new();
+    let mut f = Box::pin(body(&list, 5));
+    assert!(poll(f.as_mut()).is_pending());
+    std::mem::forget(f);
+    {
+        stack_root!(&list, let later = 9);
+        assert_eq!(traced(&list), [5, 9]);
+        assert_eq!(later.load(), 9);
+    } // `later` was younger than the leaked root: LIFO fast path
+    assert_eq!(
+        list.stack_len(),
+        1,
+        "the forgotten future's root stays linked"
+    );
+    {
+        stack_root!(&list, let later = 10);
+        assert_eq!(later.load(), 10);
+    }
+    // Dropping the list with the leaked node still linked is fine: nothing
+    // walks a chain whose head is gone.
+    drop(list);
+}

@@ -1,0 +1,228 @@
+//! The Cheney semispace collector, and the verifier.
+//!
+//! A collection evacuates every object reachable from the roots out of
+//! *from-space* into an empty *to-space*:
+//!
+//! 1. each root is *forwarded*: its object is copied to the end of
+//!    to-space, its old header overwritten with the new address, and the
+//!    root rewritten to it (an object met again is already forwarded, so
+//!    sharing and cycles are preserved and nothing is copied twice);
+//! 2. to-space is then scanned from its start: each copied object's
+//!    reference fields are forwarded in turn, which copies their objects to
+//!    the end; the scan ends when it catches up with the end.
+//!
+//! The scan pointer and the end pointer are all the state there is, so the
+//! collection is iterative and breadth first: a million-long list needs no
+//! stack. Time is linear in live data plus roots; garbage costs nothing.
+//!
+//! The code is generic over [`RootSet`]: it never names a scheme.
+//!
+//! Corruption found mid-collection (a root or field that is not a from-space
+//! object, which safe code cannot cause) aborts the process: a
+//! half-evacuated heap cannot be unwound safely. The verifier, which runs
+//! after a collection has finished, panics instead.
+
+use core::ptr;
+
+use crate::object::{Gc, Header, Shape, WORD};
+use crate::scheme::RootSet;
+use crate::space::Space;
+
+/// What one evacuation did.
+pub(crate) struct Outcome {
+    /// Words of to-space in use.
+    pub(crate) top: usize,
+    pub(crate) objects: u64,
+    pub(crate) roots: u64,
+}
+
+/// Evacuates everything reachable from the roots of `S` out of `from` into
+/// `to`, which must be empty and at least as large as `from`.
+pub(crate) fn evacuate<S: RootSet>(
+    anchor: &S::Anchor,
+    table: &mut S::Table,
+    from: &Space,
+    to: &Space,
+) -> Outcome {
+    debug_assert!(to.words() >= from.words());
+    let mut copier = Copier {
+        from,
+        to,
+        top: 0,
+        objects: 0,
+    };
+    let mut roots = 0u64;
+    // SAFETY: the closure only copies objects between the two spaces; it
+    // creates, drops and touches no root.
+    unsafe {
+        S::trace(anchor, table, |gc| {
+            *gc = copier.forward(*gc);
+            roots += 1;
+        })
+    };
+    let mut scan = 0;
+    while scan < copier.top {
+        let p = to.at(to.addr_of(scan));
+        // SAFETY: `scan < top`, and words `0..top` of to-space are objects
+        // copied whole by `forward`, so `p` is a header inside to-space.
+        let shape = match Header::decode(unsafe { *p }) {
+            Header::Object(shape) => shape,
+            other => corrupt(format_args!(
+                "to-space word {scan} is not an object header: {other:?}"
+            )),
+        };
+        for i in 1..=shape.fields() {
+            // SAFETY: the fields follow the header inside the object, which
+            // lies within `0..top`.
+            let field = unsafe { p.add(i) };
+            // SAFETY: as above.
+            let value = unsafe { *field } as usize;
+            if value != 0 {
+                let new = copier.forward(Gc::from_addr(value));
+                // SAFETY: as above.
+                unsafe { *field = new.addr() as u64 };
+            }
+        }
+        scan += words(shape);
+    }
+    Outcome {
+        top: copier.top,
+        objects: copier.objects,
+        roots,
+    }
+}
+
+#[inline(always)]
+fn words(shape: Shape) -> usize {
+    shape.words().unwrap_or_else(|| {
+        corrupt(format_args!(
+            "a header decodes to an impossible shape {shape:?}"
+        ))
+    })
+}
+
+struct Copier<'a> {
+    from: &'a Space,
+    to: &'a Space,
+    /// Words of to-space in use.
+    top: usize,
+    objects: u64,
+}
+
+impl Copier<'_> {
+    /// The new address of the object at `gc`, copying it if this is the first
+    /// time it is met.
+    #[inline(always)]
+    fn forward(&mut self, gc: Gc) -> Gc {
+        let addr = gc.addr();
+        if !self.from.contains(addr) {
+            corrupt(format_args!(
+                "{gc:?} is not in from-space: a root or field holds a stale address"
+            ));
+        }
+        let old = self.from.at(addr);
+        // SAFETY: `addr` is a word of from-space (checked above).
+        match Header::decode(unsafe { *old }) {
+            Header::Forwarded(new) => Gc::from_addr(new),
+            Header::Object(shape) => {
+                let words = words(shape);
+                let index = self.from.index_of(addr);
+                if index + words > self.from.words() || self.top + words > self.to.words() {
+                    corrupt(format_args!(
+                        "the object at {gc:?} ({shape:?}) does not fit its space"
+                    ));
+                }
+                let new = self.to.addr_of(self.top);
+                // SAFETY: both ranges are inside their spaces (checked
+                // above), and the spaces are distinct allocations. The old
+                // header then becomes the forwarding address: it is 8-byte
+                // aligned and non-zero, so it decodes as `Forwarded`.
+                unsafe {
+                    ptr::copy_nonoverlapping(old, self.to.at(new), words);
+                    *old = new as u64;
+                }
+                self.top += words;
+                self.objects += 1;
+                Gc::from_addr(new)
+            }
+            Header::Corrupt(word) => corrupt(format_args!(
+                "{gc:?} has a corrupt header {word:#x}: it was never an object, or was poisoned"
+            )),
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn corrupt(what: core::fmt::Arguments<'_>) -> ! {
+    eprintln!("gcroots collector: heap corruption: {what}; aborting");
+    std::process::abort()
+}
+
+/// Checks, after a collection, that words `0..top` of `space` are a
+/// sequence of well-formed objects and that every reference field and every
+/// root points at the start of one of them.
+///
+/// # Panics
+///
+/// With a message naming the first bad word, field or root.
+pub(crate) fn verify<S: RootSet>(
+    anchor: &S::Anchor,
+    table: &mut S::Table,
+    space: &Space,
+    top: usize,
+) {
+    let mut starts = vec![0u64; top.div_ceil(64)];
+    let mut objects = Vec::new();
+    let mut w = 0;
+    while w < top {
+        // SAFETY: `w < top <= space.words()`.
+        let header = unsafe { *space.at(space.addr_of(w)) };
+        match Header::decode(header) {
+            Header::Object(shape) if shape.words().is_some_and(|n| w + n <= top) => {
+                starts[w / 64] |= 1 << (w % 64);
+                objects.push((w, shape));
+                w += shape.words().unwrap_or(1);
+            }
+            other => panic!(
+                "gcroots verifier: word {w} of the current semispace is not an object header: {other:?}"
+            ),
+        }
+    }
+    let is_object = |addr: usize| {
+        space.contains(addr) && addr % WORD == 0 && {
+            let i = space.index_of(addr);
+            i < top && starts[i / 64] & (1 << (i % 64)) != 0
+        }
+    };
+    for &(w, shape) in &objects {
+        for i in 0..shape.fields() {
+            // SAFETY: the field lies inside an object within `0..top`.
+            let value = unsafe { *space.at(space.addr_of(w + 1 + i)) } as usize;
+            if value != 0 && !is_object(value) {
+                panic!(
+                    "gcroots verifier: field {i} of the object at {:#x} points to {value:#x}, \
+                     which is not an object in the current semispace",
+                    space.addr_of(w)
+                );
+            }
+        }
+    }
+    let mut bad = None;
+    let mut n = 0usize;
+    // SAFETY: the closure only reads the roots' values.
+    unsafe {
+        S::trace(anchor, table, |gc| {
+            if bad.is_none() && !is_object(gc.addr()) {
+                bad = Some((n, *gc));
+            }
+            n += 1;
+        })
+    };
+    if let Some((k, gc)) = bad {
+        panic!(
+            "gcroots verifier: root #{k} of {n} holds {gc:?}, which is not an object in the \
+             current semispace (a root the collector did not trace?)"
+        );
+    }
+}

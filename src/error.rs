@@ -1,0 +1,125 @@
+//! Errors: each names the mistake or the limit that was hit.
+
+use core::fmt;
+
+/// Why a root could not be used. Both are mistakes of the caller; neither
+/// changes the heap or any root.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub enum RootError {
+    /// The root belongs to another heap.
+    WrongHeap,
+    /// A scoped root (indexed scheme) was used after its scope exited.
+    Stale,
+}
+
+impl fmt::Display for RootError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RootError::WrongHeap => "root used with a heap it does not belong to",
+            RootError::Stale => "scoped root used after its scope exited",
+        })
+    }
+}
+
+impl std::error::Error for RootError {}
+
+/// Why an allocation failed. The heap is unchanged by a failed allocation
+/// (it may have collected), and every root still holds its object.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub enum AllocError {
+    /// The object is larger than any heap may hold: over
+    /// [`MAX_FIELDS`](crate::MAX_FIELDS) or [`MAX_BYTES`](crate::MAX_BYTES),
+    /// or over the heap's configured limit on its own.
+    TooLarge {
+        /// The requested size in bytes (`usize::MAX` if it overflows).
+        requested: usize,
+        /// The heap's limit in bytes.
+        limit: usize,
+    },
+    /// The live objects plus the new one would exceed the heap's limit, even
+    /// after a collection.
+    OutOfMemory {
+        /// The requested size in bytes.
+        requested: usize,
+        /// Bytes live after the collection.
+        live: usize,
+        /// The heap's limit in bytes.
+        limit: usize,
+    },
+    /// The system allocator refused to grow the heap.
+    System {
+        /// The semispace size that could not be allocated, in bytes.
+        bytes: usize,
+    },
+}
+
+impl fmt::Display for AllocError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            AllocError::TooLarge { requested, limit } if requested == usize::MAX => write!(
+                f,
+                "object too large: its size overflows (the heap limit is {limit} bytes)"
+            ),
+            AllocError::TooLarge { requested, limit } => {
+                write!(
+                    f,
+                    "object too large: {requested} bytes requested, the heap limit is {limit} bytes"
+                )
+            }
+            AllocError::OutOfMemory {
+                requested,
+                live,
+                limit,
+            } => write!(
+                f,
+                "heap limit reached: {live} bytes live after collection + {requested} requested exceeds the limit of {limit} bytes"
+            ),
+            AllocError::System { bytes } => {
+                write!(
+                    f,
+                    "the system allocator refused a semispace of {bytes} bytes"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for AllocError {}
+
+/// Why a heap could not be created.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub enum HeapError {
+    /// The [`Roots`](crate::Roots) already serve another heap (alive or
+    /// dropped): roots that outlived that heap may still hold its
+    /// addresses, so they must never be read through a new one.
+    RootsInUse,
+    /// The configuration is inconsistent; the message says how.
+    Config(&'static str),
+    /// The system allocator refused the initial semispaces.
+    System {
+        /// The semispace size that could not be allocated, in bytes.
+        bytes: usize,
+    },
+}
+
+impl fmt::Display for HeapError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HeapError::RootsInUse => f.write_str(
+                "these Roots already serve another heap; create a new Roots for each heap",
+            ),
+            HeapError::Config(why) => write!(f, "invalid heap configuration: {why}"),
+            HeapError::System { bytes } => {
+                write!(
+                    f,
+                    "the system allocator refused a semispace of {bytes} bytes"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for HeapError {}

@@ -1,0 +1,248 @@
+//! [`Root`]: what every root offers, under every scheme; the root handles
+//! [`Local`] and [`Persistent`]; and the [`root!`](crate::root) macro.
+//!
+//! Code written against these runs unchanged under either scheme:
+//!
+//! ```
+//! use gcroots::{root, AllocError, Heap, Root, Scheme, Shape};
+//!
+//! /// Builds the list n, n-1, ..., 1 and returns the sum of its data.
+//! fn sum_list<S: Scheme>(heap: &mut Heap<'_, S>, n: u64) -> Result<u64, AllocError> {
+//!     let mut scope = heap.scope();
+//!     root!(scope, let list = scope.alloc(Shape::new(1, 8))?); // a sentinel
+//!     for i in 1..=n {
+//!         root!(scope, let cell = scope.alloc(Shape::new(1, 8))?);
+//!         let c = scope.get(&cell);
+//!         c.write_u64(0, i);
+//!         c.set_field(0, Some(scope.get(&list)));
+//!         list.set(c);
+//!     }
+//!     let (mut sum, mut at) = (0, Some(scope.get(&list)));
+//!     while let Some(cell) = at {
+//!         sum += cell.read_u64(0);
+//!         at = cell.field(0);
+//!     }
+//!     Ok(sum)
+//! }
+//!
+//! # fn run<S: Scheme>() {
+//! let roots = gcroots::Roots::<S>::new();
+//! let mut heap = Heap::new(&roots, gcroots::Config::zeal()).unwrap();
+//! assert_eq!(sum_list(&mut heap, 50).unwrap(), 50 * 51 / 2);
+//! # }
+//! # run::<gcroots::Selected>();
+//! ```
+
+use core::fmt;
+use core::pin::Pin;
+
+use crate::error::RootError;
+use crate::heap::{Heap, Roots};
+use crate::reference::Ref;
+use crate::scheme::Scheme;
+
+/// A rooted reference to an object: the collector keeps its object alive
+/// and the root up to date when objects move.
+///
+/// Implemented by [`Local`] (stack or scoped roots, made by
+/// [`root!`](crate::root)) and [`Persistent`] (long-lived roots, made by
+/// [`Heap::persist`]). Sealed: the heap relies on every root holding a
+/// current object.
+pub trait Root<S: Scheme>: sealed::Sealed {
+    /// The object the root holds, or why it cannot be read: the root is
+    /// stale (its scope exited) or belongs to another heap.
+    fn try_get<'h>(&self, heap: &'h Heap<'_, S>) -> Result<Ref<'h, S>, RootError>;
+
+    /// Makes the root hold `value` (an object of the root's own heap).
+    fn try_set(&self, value: Ref<'_, S>) -> Result<(), RootError>;
+
+    /// The object the root holds.
+    ///
+    /// # Panics
+    ///
+    /// If the root is stale or belongs to another heap; the message says
+    /// which.
+    #[inline(always)]
+    #[track_caller]
+    fn get<'h>(&self, heap: &'h Heap<'_, S>) -> Ref<'h, S> {
+        match self.try_get(heap) {
+            Ok(r) => r,
+            Err(e) => root_failed(e),
+        }
+    }
+
+    /// Makes the root hold `value`.
+    ///
+    /// # Panics
+    ///
+    /// As [`get`](Self::get).
+    #[inline(always)]
+    #[track_caller]
+    fn set(&self, value: Ref<'_, S>) {
+        if let Err(e) = self.try_set(value) {
+            root_failed(e)
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn root_failed(e: RootError) -> ! {
+    panic!("gcroots: {e}")
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A stack root (intrusive scheme) or scoped root (indexed scheme), made by
+/// [`root!`](crate::root). `Copy`.
+///
+/// Under the intrusive scheme it is a `Pin<&StackRoot>` borrowing the
+/// pinned node that `root!` put in the current frame, so it cannot escape
+/// that frame (1 word, `!Send`). Under the indexed scheme it is a handle
+/// into the heap's table, valid until the innermost scope at its creation
+/// exits (16 bytes, `Send + Sync`).
+pub struct Local<'s, S: Scheme>(pub(crate) S::LocalRepr<'s>);
+
+impl<S: Scheme> Clone for Local<'_, S> {
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: Scheme> Copy for Local<'_, S> {}
+
+impl<S: Scheme> sealed::Sealed for Local<'_, S> {}
+
+impl<S: Scheme> Root<S> for Local<'_, S> {
+    #[inline(always)]
+    fn try_get<'h>(&self, heap: &'h Heap<'_, S>) -> Result<Ref<'h, S>, RootError> {
+        let gc = S::load(&heap.roots.anchor, &heap.table, &self.0)?;
+        // SAFETY: `load` succeeded, so the root belongs to `heap`'s root set,
+        // whose every root holds a current object.
+        Ok(unsafe { Ref::new(heap, gc) })
+    }
+
+    #[inline(always)]
+    fn try_set(&self, value: Ref<'_, S>) -> Result<(), RootError> {
+        let heap = value.heap;
+        // SAFETY: `value` is a `Ref` of `heap`, so its object is current for
+        // the root set it is stored into (`store` checks the root belongs to
+        // that set).
+        unsafe { S::store(&heap.roots.anchor, &heap.table, &self.0, value.gc) }
+    }
+}
+
+impl<S: Scheme> fmt::Debug for Local<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Local<{}>", S::NAME)
+    }
+}
+
+/// A long-lived root, made by [`Heap::persist`] or [`Roots::persist`]: a boxed, pinned
+/// `PersistentRoot` that unroots itself when dropped (intrusive scheme), or
+/// a manual root that must be given back to [`Heap::release`] and is
+/// counted as leaked if dropped instead (indexed scheme).
+pub struct Persistent<'r, S: Scheme>(pub(crate) S::PersistentRepr<'r>);
+
+impl<S: Scheme> sealed::Sealed for Persistent<'_, S> {}
+
+impl<S: Scheme> Root<S> for Persistent<'_, S> {
+    #[inline(always)]
+    fn try_get<'h>(&self, heap: &'h Heap<'_, S>) -> Result<Ref<'h, S>, RootError> {
+        let gc = S::load_persistent(&heap.roots.anchor, &heap.table, &self.0)?;
+        // SAFETY: as for `Local::try_get`.
+        Ok(unsafe { Ref::new(heap, gc) })
+    }
+
+    #[inline(always)]
+    fn try_set(&self, value: Ref<'_, S>) -> Result<(), RootError> {
+        let heap = value.heap;
+        // SAFETY: as for `Local::try_set`.
+        unsafe { S::store_persistent(&heap.roots.anchor, &heap.table, &self.0, value.gc) }
+    }
+}
+
+impl<S: Scheme> fmt::Debug for Persistent<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Persistent<{}>", S::NAME)
+    }
+}
+
+/// Pinned storage for one stack root. [`root!`](crate::root) makes one in
+/// the current frame, where the caller cannot name it; the intrusive scheme
+/// keeps its node there, the indexed scheme keeps nothing.
+#[doc(hidden)]
+pub struct Slot<'r, S: Scheme>(S::SlotRepr<'r>);
+
+impl<S: Scheme> Slot<'_, S> {
+    /// An empty slot.
+    #[inline(always)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Slot(Default::default())
+    }
+}
+
+/// Roots `value` in `slot`. What [`root!`](crate::root) expands to; `roots`
+/// must be the root set of the heap `value` belongs to.
+///
+/// # Panics
+///
+/// If `value` belongs to another heap than `roots` (the intrusive scheme
+/// checks; under the indexed scheme the root goes to `value`'s heap, whose
+/// id it carries).
+#[doc(hidden)]
+#[inline(always)]
+#[track_caller]
+pub fn __root<'s, 'r: 's, S: Scheme>(
+    roots: &'r Roots<S>,
+    slot: Pin<&'s mut Slot<'r, S>>,
+    value: Ref<'_, S>,
+) -> Local<'s, S> {
+    let heap = value.heap;
+    assert!(
+        S::same_anchor(&roots.anchor, &heap.roots.anchor),
+        "root!: the value belongs to another heap than the one named"
+    );
+    // SAFETY: `Slot` is a plain wrapper: the field is pinned exactly when the
+    // slot is (it is never moved out, and `Slot` has no `Drop`).
+    let inner = unsafe { slot.map_unchecked_mut(|s| &mut s.0) };
+    // SAFETY: `value` is a `Ref` of `heap`, whose root set is `roots` (checked
+    // above, or the scheme roots into `heap`'s own table): its object is
+    // current for that set.
+    Local(unsafe { S::root(&roots.anchor, &heap.table, inner, value.gc) })
+}
+
+/// Roots a value and binds the root to a name, under any scheme.
+///
+/// `root!(heap, let name = value);` evaluates `value` (a [`Ref`] of
+/// `heap`, typically from [`Heap::alloc`] or [`Ref::field`]), roots it, and
+/// binds `name` to a [`Local`]. `heap` may be a [`Heap`], a `&mut Heap` or a
+/// [`Scope`](crate::Scope).
+///
+/// Under the intrusive scheme the root is a node pinned in storage that the
+/// macro declares in the current block and the caller cannot name, so it
+/// can neither move nor be forgotten, and it unlinks itself when the block
+/// ends. Under the indexed scheme the value is pushed on the heap's scope
+/// table and lives until the innermost [`Scope`](crate::Scope) exits.
+///
+/// ```
+/// # use gcroots::{root, Heap, Roots, Shape, Selected};
+/// let roots = Roots::<Selected>::new();
+/// let mut heap = Heap::new(&roots, Default::default()).unwrap();
+/// root!(heap, let pair = heap.alloc(Shape::new(2, 0)).unwrap());
+/// heap.collect(); // `pair` follows its object
+/// assert_eq!(heap.get(&pair).shape(), Shape::new(2, 0));
+/// ```
+#[macro_export]
+macro_rules! root {
+    ($heap:expr, let $name:ident = $value:expr $(,)?) => {
+        let __gcroots_roots = $heap.roots();
+        let __gcroots_slot = ::core::pin::pin!($crate::__private::Slot::new());
+        let $name = $crate::__private::__root(__gcroots_roots, __gcroots_slot, $value);
+    };
+}

@@ -1,0 +1,29 @@
+//! What the heap and its collector have done.
+
+use core::time::Duration;
+
+/// Counters since the heap was created, and its current size.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Collections run.
+    pub collections: u64,
+    /// Objects allocated.
+    pub objects_allocated: u64,
+    /// Bytes allocated (headers included).
+    pub bytes_allocated: u64,
+    /// Objects copied by collections.
+    pub objects_copied: u64,
+    /// Bytes copied by collections.
+    pub bytes_copied: u64,
+    /// Roots visited by collections (a root counts once per collection).
+    pub roots_scanned: u64,
+    /// Time spent collecting (and, if enabled, verifying and poisoning).
+    pub gc_time: Duration,
+    /// The current size of one semispace in bytes.
+    pub capacity_bytes: usize,
+    /// Bytes in use: live after the last collection plus allocated since.
+    pub used_bytes: usize,
+    /// Bytes live after the last collection.
+    pub live_bytes_after_gc: usize,
+}

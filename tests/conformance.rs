@@ -1,0 +1,876 @@
+//! The conformance suite: what every rooting scheme must do, written once,
+//! generic over the scheme, and instantiated for every scheme whose feature
+//! is on, twice: with the default configuration (`intrusive::…`,
+//! `indexed::…`) and in zeal mode, which collects before every allocation,
+//! poisons evacuated space and verifies the heap after every collection
+//! (`intrusive_zeal::…`, `indexed_zeal::…`).
+//!
+//! Sizes shrink under miri and in zeal mode (where every allocation copies
+//! the live data); the paths exercised are the same.
+
+use std::panic::{self, AssertUnwindSafe};
+
+use gcroots::{
+    AllocError, Config, Heap, HeapError, Persistent, Ref, Root, RootError, Roots, Scheme, Shape,
+    root,
+};
+
+/// Runs `f` on a fresh heap of scheme `S`.
+fn with_heap<S: Scheme, R>(config: Config, f: impl FnOnce(&mut Heap<'_, S>) -> R) -> R {
+    let roots = Roots::<S>::new();
+    let mut heap = Heap::new(&roots, config).expect("a valid configuration");
+    f(&mut heap)
+}
+
+/// `full` normally; `small` under miri or when every allocation collects
+/// (which makes building n objects cost O(n^2)); smaller still under both.
+fn size(config: &Config, full: usize, small: usize) -> usize {
+    match (cfg!(miri), config.stress) {
+        (false, false) => full,
+        (true, true) => (small / 6).max(4),
+        _ => small,
+    }
+}
+
+/// The message of the panic `f` raises.
+fn panic_message(f: impl FnOnce()) -> String {
+    let err = panic::catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
+    err.downcast_ref::<String>()
+        .cloned()
+        .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
+const CELL: Shape = Shape::new(1, 8);
+const PAIR: Shape = Shape::new(2, 8);
+
+/// Allocates a cell holding `value` whose field points at `next`'s object.
+fn cons<'h, S: Scheme>(
+    heap: &'h mut Heap<'_, S>,
+    value: u64,
+    next: Option<&impl Root<S>>,
+) -> Ref<'h, S> {
+    let shape = CELL;
+    let cell = match next {
+        Some(n) => heap.alloc_with(shape, std::slice::from_ref(n)).unwrap(),
+        None => heap.alloc(shape).unwrap(),
+    };
+    cell.write_u64(0, value);
+    cell
+}
+
+/// Sums the data of a list, following field 0.
+fn sum_list<S: Scheme>(mut at: Option<Ref<'_, S>>) -> (u64, usize) {
+    let (mut sum, mut len) = (0, 0);
+    while let Some(cell) = at {
+        sum += cell.read_u64(0);
+        len += 1;
+        at = cell.field(0);
+    }
+    (sum, len)
+}
+
+macro_rules! suite {
+    ($($test:ident),* $(,)?) => {
+        #[cfg(feature = "intrusive")]
+        mod intrusive {
+            $(#[test] fn $test() { super::$test::<gcroots::Intrusive>(gcroots::Config::default()) })*
+        }
+        #[cfg(feature = "indexed")]
+        mod indexed {
+            $(#[test] fn $test() { super::$test::<gcroots::Indexed>(gcroots::Config::default()) })*
+        }
+        #[cfg(feature = "intrusive")]
+        mod intrusive_zeal {
+            $(#[test] fn $test() { super::$test::<gcroots::Intrusive>(gcroots::Config::zeal()) })*
+        }
+        #[cfg(feature = "indexed")]
+        mod indexed_zeal {
+            $(#[test] fn $test() { super::$test::<gcroots::Indexed>(gcroots::Config::zeal()) })*
+        }
+    };
+}
+
+suite!(
+    fresh_objects_are_empty_and_zeroed,
+    roots_survive_collections_and_follow_moved_objects,
+    unreachable_objects_are_reclaimed,
+    shared_structure_keeps_its_identity,
+    cycles_survive,
+    a_cycle_through_a_single_object_survives,
+    deep_list_survives_without_overflowing_the_stack,
+    many_simultaneous_stack_roots,
+    hundred_thousand_persistent_roots,
+    nested_scopes_keep_outer_roots,
+    scoped_roots_end_with_their_scope,
+    persistent_roots_released_in_random_order,
+    data_is_intact_after_many_collections,
+    setting_a_root_moves_it_to_another_object,
+    alloc_with_initialises_fields_from_roots,
+    trees_survive_with_every_edge,
+    wide_and_large_objects_survive,
+    zero_field_and_zero_byte_objects,
+    clearing_a_field_makes_its_object_garbage,
+    ref_equality_is_object_identity,
+    heap_grows_under_pressure_up_to_its_limit,
+    allocation_over_the_limit_is_refused_and_the_heap_still_works,
+    oversized_and_overflowing_shapes_are_refused,
+    heap_at_its_limit_recovers_when_roots_are_released,
+    stats_count_what_the_collector_did,
+    field_index_out_of_range_panics_with_a_message,
+    data_access_out_of_range_panics_with_a_message,
+    a_root_of_another_heap_is_refused,
+    a_ref_of_another_heap_cannot_be_stored,
+    roots_cannot_serve_two_heaps,
+    inconsistent_configurations_are_refused,
+    collecting_with_no_roots_empties_the_heap,
+    root_count_tracks_live_roots,
+    interleaved_roots_and_collections_in_recursion,
+);
+
+fn fresh_objects_are_empty_and_zeroed<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        let o = heap.alloc(Shape::new(3, 20)).unwrap();
+        assert_eq!(o.shape(), Shape::new(3, 20));
+        assert!((0..3).all(|i| o.field(i).is_none()));
+        let mut bytes = [0xFFu8; 20];
+        o.read_bytes(0, &mut bytes);
+        assert_eq!(bytes, [0; 20]);
+    });
+}
+
+fn roots_survive_collections_and_follow_moved_objects<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let a = heap.alloc(CELL).unwrap());
+        heap.get(&a).write_u64(0, 0xA11CE);
+        let before = heap.get(&a).addr();
+        heap.collect();
+        let after = heap.get(&a).addr();
+        assert_ne!(
+            before, after,
+            "a copying collection moves every live object"
+        );
+        assert_eq!(heap.get(&a).read_u64(0), 0xA11CE);
+        heap.collect();
+        assert_eq!(heap.get(&a).read_u64(0), 0xA11CE);
+    });
+}
+
+fn unreachable_objects_are_reclaimed<S: Scheme>(config: Config) {
+    let n = size(&config, 10_000, 200);
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let keep = heap.alloc(CELL).unwrap());
+        for _ in 0..n {
+            heap.alloc(PAIR).unwrap();
+        }
+        heap.collect();
+        let live = heap.used_bytes();
+        assert_eq!(
+            live,
+            heap.get(&keep).size_bytes(),
+            "only the rooted object survives"
+        );
+        assert_eq!(heap.stats().live_bytes_after_gc, live);
+    });
+}
+
+fn shared_structure_keeps_its_identity<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        // A diamond: top -> (l, r) -> bottom, plus a second root to bottom.
+        root!(heap, let bottom = heap.alloc(CELL).unwrap());
+        root!(heap, let l = heap.alloc_with(CELL, &[bottom]).unwrap());
+        root!(heap, let r = heap.alloc_with(CELL, &[bottom]).unwrap());
+        root!(heap, let top = heap.alloc_with(PAIR, &[l, r]).unwrap());
+        root!(heap, let bottom2 = heap.get(&bottom));
+        heap.get(&bottom).write_u64(0, 99);
+        let copied_before = heap.stats().objects_copied;
+        heap.collect();
+        let t = heap.get(&top);
+        let (lb, rb) = (
+            t.field(0).unwrap().field(0).unwrap(),
+            t.field(1).unwrap().field(0).unwrap(),
+        );
+        assert_eq!(lb, rb, "both paths reach one object");
+        assert_eq!(lb, heap.get(&bottom));
+        assert!(heap.same(&bottom, &bottom2));
+        lb.write_u64(0, 100);
+        assert_eq!(heap.get(&bottom2).read_u64(0), 100);
+        let copied = heap.stats().objects_copied - copied_before;
+        assert_eq!(copied, 4, "shared objects are copied once");
+    });
+}
+
+fn cycles_survive<S: Scheme>(config: Config) {
+    let n = size(&config, 1_000, 50) as u64;
+    with_heap::<S, _>(config, |heap| {
+        // A ring of n cells.
+        root!(heap, let first = cons(heap, 0, None::<&gcroots::Local<'_, S>>));
+        root!(heap, let last = heap.get(&first));
+        for i in 1..n {
+            root!(heap, let cell = cons(heap, i, None::<&gcroots::Local<'_, S>>));
+            heap.get(&last).set_field(0, Some(heap.get(&cell)));
+            last.set(heap.get(&cell));
+        }
+        heap.get(&last).set_field(0, Some(heap.get(&first)));
+        heap.collect();
+        heap.collect();
+        let start = heap.get(&first);
+        let mut at = start;
+        let mut sum = 0;
+        for _ in 0..n {
+            sum += at.read_u64(0);
+            at = at.field(0).unwrap();
+        }
+        assert_eq!(at, start, "the ring closes on the same object");
+        assert_eq!(sum, n * (n - 1) / 2);
+        assert_eq!(heap.used_bytes(), n as usize * start.size_bytes());
+    });
+}
+
+fn a_cycle_through_a_single_object_survives<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let o = heap.alloc(PAIR).unwrap());
+        let r = heap.get(&o);
+        r.set_field(0, Some(r));
+        r.set_field(1, Some(r));
+        heap.collect();
+        let r = heap.get(&o);
+        assert_eq!(r.field(0), Some(r));
+        assert_eq!(r.field(1), Some(r));
+        assert_eq!(heap.stats().objects_copied, 1);
+    });
+}
+
+fn deep_list_survives_without_overflowing_the_stack<S: Scheme>(config: Config) {
+    let n = size(&config, 1_000_000, 300) as u64;
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let head = cons(heap, 0, None::<&gcroots::Local<'_, S>>));
+        for i in 1..n {
+            let cell = cons(heap, i, Some(&head));
+            head.set(cell);
+        }
+        heap.collect();
+        let (sum, len) = sum_list(Some(heap.get(&head)));
+        assert_eq!(len as u64, n);
+        assert_eq!(sum, n * (n - 1) / 2);
+    });
+}
+
+fn many_simultaneous_stack_roots<S: Scheme>(config: Config) {
+    // Each frame holds a root; the innermost collects with all of them alive.
+    fn nest<S: Scheme>(heap: &mut Heap<'_, S>, depth: u64, total: u64) -> u64 {
+        if depth == total {
+            heap.collect();
+            return heap.root_count() as u64;
+        }
+        root!(heap, let r = heap.alloc(CELL).unwrap());
+        heap.get(&r).write_u64(0, depth);
+        let seen = nest(heap, depth + 1, total);
+        assert_eq!(heap.get(&r).read_u64(0), depth);
+        seen
+    }
+    let n = size(&config, 5_000, 100) as u64;
+    // Thousands of frames need more than a test thread's default stack in a
+    // debug build.
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            with_heap::<S, _>(config, |heap| {
+                let mut scope = heap.scope();
+                assert_eq!(nest(&mut scope, 0, n), n);
+            })
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+fn hundred_thousand_persistent_roots<S: Scheme>(config: Config) {
+    let n = size(&config, 100_000, 300);
+    with_heap::<S, _>(config, |heap| {
+        let mut roots: Vec<Persistent<'_, S>> = Vec::with_capacity(n);
+        let set = heap.roots();
+        for i in 0..n {
+            let cell = heap.alloc(CELL).unwrap();
+            cell.write_u64(0, i as u64);
+            roots.push(set.persist(cell));
+        }
+        heap.collect();
+        assert_eq!(heap.root_count(), n);
+        assert!(heap.stats().roots_scanned >= n as u64);
+        for (i, p) in roots.iter().enumerate() {
+            assert_eq!(heap.get(p).read_u64(0), i as u64);
+        }
+        for p in roots {
+            heap.release(p).unwrap();
+        }
+        assert_eq!(heap.root_count(), 0);
+        assert_eq!(heap.leaked_roots(), 0);
+    });
+}
+
+fn nested_scopes_keep_outer_roots<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        let mut outer = heap.scope();
+        root!(outer, let a = outer.alloc(CELL).unwrap());
+        outer.get(&a).write_u64(0, 1);
+        {
+            let mut mid = outer.scope();
+            root!(mid, let b = mid.alloc(CELL).unwrap());
+            mid.get(&b).write_u64(0, 2);
+            {
+                let mut inner = mid.scope();
+                root!(inner, let c = inner.alloc_with(CELL, &[b]).unwrap());
+                inner.collect();
+                assert_eq!(inner.get(&c).field(0).unwrap().read_u64(0), 2);
+                assert_eq!(inner.get(&a).read_u64(0), 1);
+            }
+            mid.collect();
+            assert_eq!(mid.get(&b).read_u64(0), 2);
+        }
+        outer.collect();
+        assert_eq!(outer.get(&a).read_u64(0), 1);
+        assert_eq!(outer.used_bytes(), outer.get(&a).size_bytes());
+    });
+}
+
+fn scoped_roots_end_with_their_scope<S: Scheme>(config: Config) {
+    let n = size(&config, 1_000, 50);
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let keep = heap.alloc(CELL).unwrap());
+        for _ in 0..n {
+            let mut scope = heap.scope();
+            root!(scope, let _tmp = scope.alloc(PAIR).unwrap());
+        }
+        assert_eq!(heap.root_count(), 1, "every scope released its root");
+        heap.collect();
+        assert_eq!(heap.used_bytes(), heap.get(&keep).size_bytes());
+    });
+}
+
+fn persistent_roots_released_in_random_order<S: Scheme>(config: Config) {
+    let n = size(&config, 2_000, 64);
+    with_heap::<S, _>(config, |heap| {
+        let set = heap.roots();
+        let mut roots: Vec<Option<Persistent<'_, S>>> = (0..n)
+            .map(|i| {
+                let cell = heap.alloc(CELL).unwrap();
+                cell.write_u64(0, i as u64);
+                Some(set.persist(cell))
+            })
+            .collect();
+        // xorshift, seeded: a reproducible random order
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut left: Vec<usize> = (0..n).collect();
+        while !left.is_empty() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let i = left.swap_remove(x as usize % left.len());
+            let root = roots[i].take().unwrap();
+            assert_eq!(heap.get(&root).read_u64(0), i as u64);
+            heap.release(root).unwrap();
+            if left.len() % 16 == 0 {
+                heap.collect();
+                for &j in &left {
+                    assert_eq!(heap.get(roots[j].as_ref().unwrap()).read_u64(0), j as u64);
+                }
+                assert_eq!(
+                    heap.used_bytes(),
+                    left.len() * 24,
+                    "released roots leave garbage"
+                );
+            }
+        }
+        assert_eq!(heap.root_count(), 0);
+    });
+}
+
+fn data_is_intact_after_many_collections<S: Scheme>(config: Config) {
+    let collections = size(&config, 200, 20);
+    with_heap::<S, _>(config, |heap| {
+        let pattern: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        root!(heap, let blob = heap.alloc(Shape::new(2, 1000)).unwrap());
+        root!(heap, let small = heap.alloc(Shape::new(0, 3)).unwrap());
+        heap.get(&blob).write_bytes(0, &pattern);
+        heap.get(&small).write_bytes(0, b"abc");
+        heap.get(&blob).write_u64(991, u64::MAX - 1); // unaligned, at the very end
+        for i in 0..collections {
+            heap.alloc(PAIR).unwrap(); // garbage between the survivors
+            if i % 2 == 0 {
+                heap.collect();
+            }
+        }
+        let mut back = vec![0; 1000];
+        heap.get(&blob).read_bytes(0, &mut back);
+        assert_eq!(&back[..991], &pattern[..991]);
+        assert_eq!(heap.get(&blob).read_u64(991), u64::MAX - 1);
+        let mut abc = [0; 3];
+        heap.get(&small).read_bytes(0, &mut abc);
+        assert_eq!(&abc, b"abc");
+        assert!(heap.stats().collections >= (collections / 2) as u64);
+    });
+}
+
+fn setting_a_root_moves_it_to_another_object<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let r = heap.alloc(CELL).unwrap());
+        let first = heap.get(&r).size_bytes();
+        let big = heap.alloc(Shape::new(0, 800)).unwrap();
+        big.write_u64(0, 42);
+        r.set(big);
+        heap.collect();
+        assert_eq!(heap.get(&r).read_u64(0), 42);
+        assert_eq!(
+            heap.used_bytes(),
+            808,
+            "the first object ({first} bytes) is garbage now"
+        );
+    });
+}
+
+fn alloc_with_initialises_fields_from_roots<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let a = cons(heap, 1, None::<&gcroots::Local<'_, S>>));
+        root!(heap, let b = cons(heap, 2, None::<&gcroots::Local<'_, S>>));
+        root!(heap, let p = heap.alloc_with(Shape::new(3, 0), &[a, b]).unwrap());
+        let p = heap.get(&p);
+        assert_eq!(p.field(0), Some(heap.get(&a)));
+        assert_eq!(p.field(1), Some(heap.get(&b)));
+        assert_eq!(p.field(2), None);
+        let msg = panic_message(|| {
+            let _ = heap.alloc_with(Shape::new(1, 0), &[a, b]);
+        });
+        assert!(
+            msg.contains("2 initial fields given for an object with 1 fields"),
+            "{msg}"
+        );
+    });
+}
+
+/// A complete binary tree of the given depth whose nodes hold their depth.
+fn tree<'h, S: Scheme>(heap: &'h mut Heap<'_, S>, depth: u64) -> Ref<'h, S> {
+    if depth == 0 {
+        let leaf = heap.alloc(PAIR).unwrap();
+        leaf.write_u64(0, 0);
+        return leaf;
+    }
+    root!(heap, let l = tree(heap, depth - 1));
+    root!(heap, let r = tree(heap, depth - 1));
+    let node = heap.alloc_with(PAIR, &[l, r]).unwrap();
+    node.write_u64(0, depth);
+    node
+}
+
+fn check_tree<S: Scheme>(node: Ref<'_, S>, depth: u64) -> usize {
+    assert_eq!(node.read_u64(0), depth);
+    match (node.field(0), node.field(1)) {
+        (Some(l), Some(r)) => 1 + check_tree(l, depth - 1) + check_tree(r, depth - 1),
+        (None, None) => {
+            assert_eq!(depth, 0);
+            1
+        }
+        _ => panic!("a node with one child"),
+    }
+}
+
+fn trees_survive_with_every_edge<S: Scheme>(config: Config) {
+    let depth = size(&config, 14, 5) as u64;
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let t = tree(heap, depth));
+        heap.collect();
+        assert_eq!(check_tree(heap.get(&t), depth), (1 << (depth + 1)) - 1);
+    });
+}
+
+fn wide_and_large_objects_survive<S: Scheme>(config: Config) {
+    let fields = size(&config, 10_000, 100);
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let wide = heap.alloc(Shape::new(fields, 0)).unwrap());
+        for i in (0..fields).step_by(7) {
+            root!(heap, let leaf = heap.alloc(Shape::new(0, 8)).unwrap());
+            heap.get(&leaf).write_u64(0, i as u64);
+            heap.get(&wide).set_field(i, Some(heap.get(&leaf)));
+        }
+        root!(heap, let large = heap.alloc(Shape::new(0, 200_000)).unwrap());
+        heap.get(&large).write_u64(199_992, 7);
+        heap.collect();
+        let w = heap.get(&wide);
+        for i in 0..fields {
+            match w.field(i) {
+                Some(leaf) => assert_eq!(leaf.read_u64(0), i as u64),
+                None => assert_ne!(i % 7, 0),
+            }
+        }
+        assert_eq!(heap.get(&large).read_u64(199_992), 7);
+    });
+}
+
+fn zero_field_and_zero_byte_objects<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let empty = heap.alloc(Shape::new(0, 0)).unwrap());
+        root!(heap, let holder = heap.alloc_with(Shape::new(1, 0), &[empty]).unwrap());
+        heap.collect();
+        assert_eq!(
+            heap.get(&empty).size_bytes(),
+            8,
+            "a header and nothing else"
+        );
+        assert_eq!(heap.get(&holder).field(0), Some(heap.get(&empty)));
+        let msg = panic_message(|| {
+            heap.get(&empty).read_u64(0);
+        });
+        assert!(msg.contains("0 data bytes"), "{msg}");
+    });
+}
+
+fn clearing_a_field_makes_its_object_garbage<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let parent = heap.alloc(CELL).unwrap());
+        {
+            let mut scope = heap.scope();
+            root!(scope, let child = scope.alloc(Shape::new(0, 800)).unwrap());
+            scope.get(&parent).set_field(0, Some(scope.get(&child)));
+        } // `child`'s root ends here: the object is reachable only through `parent`
+        heap.collect();
+        assert_eq!(heap.used_bytes(), 24 + 808);
+        heap.get(&parent).set_field(0, None);
+        heap.collect();
+        assert_eq!(heap.used_bytes(), 24);
+    });
+}
+
+fn ref_equality_is_object_identity<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let a = heap.alloc(CELL).unwrap());
+        root!(heap, let b = heap.alloc(CELL).unwrap());
+        root!(heap, let a2 = heap.get(&a));
+        assert_eq!(heap.get(&a), heap.get(&a2));
+        assert_ne!(heap.get(&a), heap.get(&b));
+        heap.collect();
+        assert!(heap.same(&a, &a2));
+        assert!(!heap.same(&a, &b));
+    });
+}
+
+fn heap_grows_under_pressure_up_to_its_limit<S: Scheme>(config: Config) {
+    let max = size(&config, 64 << 10, 12 << 10);
+    let config = Config {
+        initial_bytes: 1024,
+        max_bytes: max,
+        ..config
+    };
+    with_heap::<S, _>(config, |heap| {
+        let start = heap.stats().capacity_bytes;
+        root!(heap, let head = cons(heap, 0, None::<&gcroots::Local<'_, S>>));
+        let mut n = 1u64;
+        while heap.used_bytes() + 24 <= max / 4 * 3 {
+            let cell = cons(heap, n, Some(&head));
+            head.set(cell);
+            n += 1;
+        }
+        let grown = heap.stats().capacity_bytes;
+        assert!(
+            grown > start,
+            "capacity {grown} should exceed the initial {start}"
+        );
+        assert!(grown <= max);
+        assert_eq!(sum_list(Some(heap.get(&head))).1 as u64, n);
+    });
+}
+
+fn allocation_over_the_limit_is_refused_and_the_heap_still_works<S: Scheme>(config: Config) {
+    let config = Config {
+        initial_bytes: 4096,
+        max_bytes: 64 << 10,
+        ..config
+    };
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let keep = heap.alloc(CELL).unwrap());
+        heap.get(&keep).write_u64(0, 5);
+        let err = heap.alloc(Shape::new(0, 64 << 10)).unwrap_err();
+        assert_eq!(
+            err,
+            AllocError::TooLarge {
+                requested: 8 + (64 << 10),
+                limit: 64 << 10
+            }
+        );
+        assert!(err.to_string().contains("object too large"), "{err}");
+        assert_eq!(heap.get(&keep).read_u64(0), 5);
+        heap.alloc(CELL).unwrap();
+    });
+}
+
+fn oversized_and_overflowing_shapes_are_refused<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        for shape in [
+            Shape::new(usize::MAX, 0),
+            Shape::new(0, usize::MAX),
+            Shape::new(gcroots::MAX_FIELDS + 1, 0),
+            Shape::new(0, gcroots::MAX_BYTES + 1),
+            Shape::new(usize::MAX / 8, usize::MAX / 2),
+        ] {
+            let err = heap.alloc(shape).unwrap_err();
+            assert!(
+                matches!(err, AllocError::TooLarge { .. }),
+                "{shape:?}: {err}"
+            );
+        }
+        heap.alloc(Shape::new(0, 0)).unwrap();
+    });
+}
+
+fn heap_at_its_limit_recovers_when_roots_are_released<S: Scheme>(config: Config) {
+    let config = Config {
+        initial_bytes: 1024,
+        max_bytes: 8 << 10,
+        ..config
+    };
+    with_heap::<S, _>(config, |heap| {
+        let set = heap.roots();
+        let mut held = Vec::new();
+        let err = loop {
+            match heap.alloc(Shape::new(0, 248)) {
+                Ok(o) => held.push(set.persist(o)),
+                Err(e) => break e,
+            }
+        };
+        assert!(
+            matches!(err, AllocError::OutOfMemory { limit: 8192, .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("heap limit reached"), "{err}");
+        assert_eq!(held.len(), 32, "8 KiB holds 32 objects of 256 bytes");
+        // Nothing rooted was lost.
+        for p in &held {
+            heap.get(p).write_u64(0, 1);
+        }
+        // Still at the limit: a retry fails the same way.
+        assert!(heap.alloc(Shape::new(0, 248)).is_err());
+        for p in held.drain(..16) {
+            heap.release(p).unwrap();
+        }
+        for _ in 0..16 {
+            held.push(set.persist(heap.alloc(Shape::new(0, 248)).unwrap()));
+        }
+        for p in held {
+            heap.release(p).unwrap();
+        }
+    });
+}
+
+fn stats_count_what_the_collector_did<S: Scheme>(config: Config) {
+    let stress = config.stress;
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let a = heap.alloc(CELL).unwrap());
+        root!(heap, let _b = heap.alloc_with(CELL, &[a]).unwrap());
+        heap.alloc(PAIR).unwrap();
+        let before = heap.stats();
+        heap.collect();
+        let s = heap.stats();
+        assert_eq!(s.collections, before.collections + 1);
+        assert_eq!(s.objects_allocated, 3);
+        assert_eq!(s.bytes_allocated, 24 + 24 + 32);
+        assert_eq!(s.bytes_copied - before.bytes_copied, 48);
+        assert_eq!(s.roots_scanned - before.roots_scanned, 2);
+        assert_eq!(s.live_bytes_after_gc, 48);
+        assert_eq!(s.used_bytes, 48);
+        if stress {
+            assert_eq!(
+                before.collections, 3,
+                "zeal collects before every allocation"
+            );
+        } else {
+            assert_eq!(before.collections, 0);
+        }
+    });
+}
+
+fn field_index_out_of_range_panics_with_a_message<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let o = heap.alloc(PAIR).unwrap());
+        let msg = panic_message(|| {
+            heap.get(&o).field(2);
+        });
+        assert_eq!(
+            msg,
+            "field index 2 out of range for an object with 2 fields"
+        );
+        let msg = panic_message(|| heap.get(&o).set_field(7, None));
+        assert_eq!(
+            msg,
+            "field index 7 out of range for an object with 2 fields"
+        );
+        heap.collect();
+        assert_eq!(heap.get(&o).shape(), PAIR, "nothing was corrupted");
+    });
+}
+
+fn data_access_out_of_range_panics_with_a_message<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let o = heap.alloc(Shape::new(1, 12)).unwrap());
+        heap.get(&o).write_u64(4, 9);
+        let msg = panic_message(|| heap.get(&o).write_u64(5, 1));
+        assert_eq!(
+            msg,
+            "data access out of range: bytes 5..13 of an object with 12 data bytes"
+        );
+        let msg = panic_message(|| heap.get(&o).write_bytes(usize::MAX, &[1, 2]));
+        assert!(msg.starts_with("data access out of range"), "{msg}");
+        heap.collect();
+        assert_eq!(
+            heap.get(&o).read_u64(4),
+            9,
+            "the refused write changed nothing"
+        );
+    });
+}
+
+fn a_root_of_another_heap_is_refused<S: Scheme>(config: Config) {
+    let roots_a = Roots::<S>::new();
+    let roots_b = Roots::<S>::new();
+    let mut a = Heap::new(&roots_a, config.clone()).unwrap();
+    let mut b = Heap::new(&roots_b, config).unwrap();
+    root!(a, let x = a.alloc(CELL).unwrap());
+    let p = a.roots().persist(a.alloc(CELL).unwrap());
+    b.alloc(CELL).unwrap();
+    assert_eq!(b.try_get(&x).unwrap_err(), RootError::WrongHeap);
+    assert_eq!(b.try_get(&p).unwrap_err(), RootError::WrongHeap);
+    let msg = panic_message(|| {
+        b.get(&x);
+    });
+    assert_eq!(msg, "gcroots: root used with a heap it does not belong to");
+    // Storing a value of heap b into a root of heap a is refused too.
+    root!(b, let y = b.alloc(CELL).unwrap());
+    assert_eq!(x.try_set(b.get(&y)).unwrap_err(), RootError::WrongHeap);
+    assert_eq!(b.release(p).unwrap_err(), RootError::WrongHeap);
+    a.collect();
+    assert_eq!(a.get(&x).shape(), CELL);
+}
+
+fn a_ref_of_another_heap_cannot_be_stored<S: Scheme>(config: Config) {
+    let roots_a = Roots::<S>::new();
+    let roots_b = Roots::<S>::new();
+    let mut a = Heap::new(&roots_a, config.clone()).unwrap();
+    let mut b = Heap::new(&roots_b, config).unwrap();
+    root!(a, let x = a.alloc(CELL).unwrap());
+    root!(b, let y = b.alloc(CELL).unwrap());
+    let msg = panic_message(|| a.get(&x).set_field(0, Some(b.get(&y))));
+    assert_eq!(msg, "set_field: the value belongs to another heap");
+    let msg = panic_message(|| {
+        a.persist(b.get(&y));
+    });
+    assert_eq!(msg, "persist: the value belongs to another heap");
+    assert!(a.get(&x).field(0).is_none());
+}
+
+fn roots_cannot_serve_two_heaps<S: Scheme>(config: Config) {
+    let roots = Roots::<S>::new();
+    let first = Heap::new(&roots, config.clone()).unwrap();
+    drop(first);
+    match Heap::new(&roots, config) {
+        // The intrusive scheme's list remembers its heap for good.
+        Err(e) => {
+            assert_eq!(e, HeapError::RootsInUse);
+            assert!(e.to_string().contains("create a new Roots"));
+        }
+        // The indexed scheme keeps its table in the heap: nothing is shared.
+        Ok(_) => assert_eq!(S::NAME, "indexed"),
+    }
+}
+
+fn inconsistent_configurations_are_refused<S: Scheme>(config: Config) {
+    for (bad, why) in [
+        (
+            Config {
+                initial_bytes: 1 << 20,
+                max_bytes: 1 << 10,
+                ..config.clone()
+            },
+            "exceeds",
+        ),
+        (
+            Config {
+                max_bytes: 0,
+                ..config.clone()
+            },
+            "at least 8",
+        ),
+        (
+            Config {
+                grow_percent: 0,
+                ..config.clone()
+            },
+            "grow_percent",
+        ),
+        (
+            Config {
+                grow_percent: 101,
+                ..config.clone()
+            },
+            "grow_percent",
+        ),
+    ] {
+        let roots = Roots::<S>::new();
+        let err = Heap::new(&roots, bad).unwrap_err();
+        assert!(err.to_string().contains(why), "{err}");
+    }
+}
+
+fn collecting_with_no_roots_empties_the_heap<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        for _ in 0..10 {
+            heap.alloc(PAIR).unwrap();
+        }
+        heap.collect();
+        assert_eq!(heap.used_bytes(), 0);
+        assert_eq!(heap.stats().objects_copied, 0);
+    });
+}
+
+fn root_count_tracks_live_roots<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        assert_eq!(heap.root_count(), 0);
+        let mut scope = heap.scope();
+        root!(scope, let a = scope.alloc(CELL).unwrap());
+        {
+            let mut inner = scope.scope();
+            root!(inner, let _b = inner.alloc(CELL).unwrap());
+            root!(inner, let _c = inner.get(&a));
+            assert_eq!(inner.root_count(), 3);
+        }
+        assert_eq!(scope.root_count(), 1);
+        let p = {
+            let r = scope.get(&a);
+            scope.persist(r)
+        };
+        assert_eq!(scope.root_count(), 2);
+        scope.release(p).unwrap();
+        assert_eq!(scope.root_count(), 1);
+    });
+}
+
+fn interleaved_roots_and_collections_in_recursion<S: Scheme>(config: Config) {
+    // Builds a list of n cells recursively, collecting every few frames, and
+    // checks on the way back that every frame's roots still see their cells.
+    fn build<S: Scheme>(heap: &mut Heap<'_, S>, i: u64, n: u64, acc: &impl Root<S>) -> u64 {
+        if i == n {
+            return sum_list(Some(heap.get(acc))).0;
+        }
+        let mut scope = heap.scope();
+        root!(scope, let cell = cons(&mut scope, i, Some(acc)));
+        if i % 5 == 0 {
+            scope.collect();
+        }
+        let sum = build(&mut scope, i + 1, n, &cell);
+        assert_eq!(scope.get(&cell).read_u64(0), i);
+        assert!(scope.get(&cell).field(0) == Some(scope.get(acc)));
+        sum
+    }
+    let n = size(&config, 500, 60) as u64;
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let nil = cons(heap, 0, None::<&gcroots::Local<'_, S>>));
+        assert_eq!(build(heap, 1, n, &nil), n * (n - 1) / 2);
+    });
+}

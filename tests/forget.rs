@@ -1,0 +1,102 @@
+//! `mem::forget` of roots, under each scheme: a leak that the heap still
+//! sees (the root stays alive and keeps its object), never a dangling root.
+//!
+//! These tests leak on purpose, so miri runs this file with
+//! `-Zmiri-ignore-leaks` (see `.ci/run`); every other file keeps miri's
+//! leak check.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use gcroots::{Config, Heap, Roots, Scheme, Shape, root};
+
+const CELL: Shape = Shape::new(1, 8);
+
+macro_rules! suite {
+    ($($test:ident),* $(,)?) => {
+        #[cfg(feature = "intrusive")]
+        mod intrusive {
+            $(#[test] fn $test() { super::$test::<gcroots::Intrusive>() })*
+        }
+        #[cfg(feature = "indexed")]
+        mod indexed {
+            $(#[test] fn $test() { super::$test::<gcroots::Indexed>() })*
+        }
+    };
+}
+
+suite!(
+    forgotten_persistent_root_stays_alive,
+    forgotten_future_keeps_its_roots
+);
+
+/// A forgotten persistent root stays rooted: its object survives, the heap
+/// counts the root as alive, and the heap and its `Roots` can still be
+/// dropped (the intrusive list unlinks the leaked node, whose box is still
+/// allocated).
+fn forgotten_persistent_root_stays_alive<S: Scheme>() {
+    let roots = Roots::<S>::new();
+    let mut heap = Heap::new(&roots, Config::zeal()).unwrap();
+    let p = heap.roots().persist(heap.alloc(CELL).unwrap());
+    heap.get(&p).write_u64(0, 5);
+    std::mem::forget(p);
+    heap.alloc(CELL).unwrap();
+    heap.collect();
+    assert_eq!(heap.root_count(), 1);
+    assert_eq!(heap.used_bytes(), 24, "the forgotten root keeps its object");
+    assert_eq!(
+        heap.leaked_roots(),
+        0,
+        "forgetting skips Drop, so no drop-time count"
+    );
+    drop(heap);
+    drop(roots);
+}
+
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if std::mem::replace(&mut self.0, true) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
+
+/// A future holding a root across an await, polled once and forgotten: its
+/// pinned state (with the intrusive scheme's node in it) is leaked in place,
+/// so the root stays linked in valid memory; the indexed scheme's scoped
+/// root stays in the table. Later roots, collections and drops are fine.
+fn forgotten_future_keeps_its_roots<S: Scheme>() {
+    let roots = Roots::<S>::new();
+    let heap = std::cell::RefCell::new(Heap::new(&roots, Config::zeal()).unwrap());
+    let mut fut = Box::pin(async {
+        root!(heap.borrow(), let x = heap.borrow_mut().alloc(CELL).unwrap());
+        YieldOnce(false).await;
+        heap.borrow().get(&x).read_u64(0)
+    });
+    assert!(
+        fut.as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+            .is_pending()
+    );
+    std::mem::forget(fut);
+    let mut h = heap.borrow_mut();
+    {
+        let mut scope = h.scope();
+        root!(scope, let y = scope.alloc(CELL).unwrap());
+        scope.collect();
+        assert_eq!(scope.root_count(), 2);
+        scope.get(&y).write_u64(0, 1);
+    }
+    h.collect();
+    assert_eq!(
+        h.used_bytes(),
+        24,
+        "the forgotten future's root keeps its object"
+    );
+}

@@ -1,0 +1,74 @@
+//! The type-level trade-off, asserted: what each scheme's roots and heaps
+//! are (`Send`, `Sync`, `Unpin`, `Copy`) and how big they are. These are
+//! the figures the README's decision guide quotes.
+
+#![allow(dead_code)]
+
+use core::mem::size_of;
+
+use gcroots::{Heap, Local, Persistent, Ref};
+use static_assertions::{assert_eq_size, assert_impl_all, assert_not_impl_any};
+
+#[cfg(feature = "intrusive")]
+mod intrusive {
+    use super::*;
+    use gcroots::Intrusive;
+    use gcroots_intrusive::{PersistentRoot, RootList, StackRoot};
+
+    // The nodes themselves: pinned, thread-bound.
+    assert_not_impl_any!(StackRoot<'static, gcroots::Gc>: Send, Sync, Unpin);
+    assert_not_impl_any!(PersistentRoot<'static, gcroots::Gc>: Send, Sync, Unpin);
+    assert_not_impl_any!(RootList<gcroots::Gc>: Send, Sync);
+
+    // What the user holds: a shared borrow of a pinned node, which can be
+    // copied but not sent; and a box that cannot be sent either.
+    assert_impl_all!(Local<'static, Intrusive>: Copy);
+    assert_not_impl_any!(Local<'static, Intrusive>: Send, Sync);
+    assert_not_impl_any!(Persistent<'static, Intrusive>: Send, Sync, Copy, Clone);
+    assert_not_impl_any!(Heap<'static, Intrusive>: Send, Sync);
+
+    assert_eq_size!(Local<'static, Intrusive>, usize);
+    assert_eq_size!(Persistent<'static, Intrusive>, usize);
+    assert_eq_size!(StackRoot<'static, gcroots::Gc>, [usize; 3]);
+    assert_eq_size!(PersistentRoot<'static, gcroots::Gc>, [usize; 4]);
+
+    #[test]
+    fn sizes() {
+        assert_eq!(size_of::<Local<'static, Intrusive>>(), 8);
+        assert_eq!(size_of::<StackRoot<'static, gcroots::Gc>>(), 24);
+    }
+}
+
+#[cfg(feature = "indexed")]
+mod indexed {
+    use super::*;
+    use gcroots::Indexed;
+    use gcroots_indexed::{ManualRoot, RootTable, ScopedRoot};
+
+    // Handles are plain indices: they travel between threads.
+    assert_impl_all!(Local<'static, Indexed>: Copy, Send, Sync, Unpin);
+    assert_impl_all!(Persistent<'static, Indexed>: Send, Sync, Unpin);
+    assert_not_impl_any!(Persistent<'static, Indexed>: Copy, Clone);
+    assert_impl_all!(ScopedRoot: Copy, Send, Sync);
+    assert_impl_all!(ManualRoot: Send, Sync);
+
+    // The heap owns its table: it may move to another thread, but is never
+    // shared (objects are written through `&Heap`).
+    assert_impl_all!(Heap<'static, Indexed>: Send);
+    assert_not_impl_any!(Heap<'static, Indexed>: Sync);
+    assert_not_impl_any!(RootTable<gcroots::Gc>: Sync);
+
+    assert_eq_size!(Local<'static, Indexed>, [u64; 2]);
+    assert_eq_size!(Persistent<'static, Indexed>, [u64; 2]);
+
+    #[test]
+    fn sizes() {
+        assert_eq!(size_of::<Local<'static, Indexed>>(), 16);
+        assert_eq!(size_of::<Persistent<'static, Indexed>>(), 16);
+    }
+}
+
+// An unrooted reference is two words and never leaves its thread.
+assert_eq_size!(Ref<'static, gcroots::Selected>, [usize; 2]);
+assert_not_impl_any!(Ref<'static, gcroots::Selected>: Send, Sync);
+assert_impl_all!(Ref<'static, gcroots::Selected>: Copy);

@@ -43,7 +43,7 @@ impl Bindings for Indexed {
     type Anchor = NoAnchor;
     type Table = RootTable<Gc>;
     type SlotRepr<'r> = ();
-    type LocalRepr<'s> = ScopedRoot;
+    type LocalRepr = ScopedRoot;
     type PersistentRepr<'r> = ManualRoot;
     type Mark = Mark;
 
@@ -78,7 +78,11 @@ impl Bindings for Indexed {
     }
 
     #[inline(always)]
-    fn load(_: &NoAnchor, table: &RootTable<Gc>, root: &ScopedRoot) -> Result<Gc, RootError> {
+    unsafe fn load(
+        _: &NoAnchor,
+        table: &RootTable<Gc>,
+        root: &ScopedRoot,
+    ) -> Result<Gc, RootError> {
         Ok(table.get(*root)?)
     }
 
@@ -156,6 +160,6 @@ impl Local<'_, Indexed> {
     /// [`RootError::Stale`], never a wrong object.
     #[inline(always)]
     pub fn detach(self) -> Local<'static, Indexed> {
-        Local(self.0)
+        Local::new(self.repr)
     }
 }

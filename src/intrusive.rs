@@ -4,7 +4,7 @@
 //! borrows.
 
 use core::pin::Pin;
-use core::ptr;
+use core::ptr::{self, NonNull};
 
 use gcroots_intrusive::{PersistentRoot, RootList, StackRoot};
 
@@ -14,8 +14,8 @@ use crate::scheme::{RootSet, Scheme, sealed::Bindings};
 
 /// The SpiderMonkey-style scheme: pinned intrusive-list roots.
 ///
-/// A [`Local`](crate::Local) is a `Pin<&StackRoot>` (one word; reading it
-/// is one load plus a check that it belongs to the heap); a
+/// A [`Local`](crate::Local) is a pointer to a pinned `StackRoot` (one
+/// word; reading it is one load plus a check that it belongs to the heap); a
 /// [`Persistent`](crate::Persistent) is a `Pin<Box<PersistentRoot>>`.
 /// Scopes cost nothing: a stack root ends with the block that made it.
 /// Roots are `!Send`, `!Sync`, and cannot outlive their [`Roots`](crate::Roots).
@@ -39,7 +39,10 @@ impl Bindings for Intrusive {
     type Anchor = RootList<Gc>;
     type Table = ();
     type SlotRepr<'r> = Option<StackRoot<'r, Gc>>;
-    type LocalRepr<'s> = Pin<&'s StackRoot<'s, Gc>>;
+    /// The pinned node in the slot that `root!` declared. `Local<'s>` borrows
+    /// that slot for `'s`; the lifetime is erased here only so that `Local`
+    /// can be covariant.
+    type LocalRepr = NonNull<StackRoot<'static, Gc>>;
     type PersistentRepr<'r> = Pin<Box<PersistentRoot<'r, Gc>>>;
     type Mark = ();
 
@@ -64,7 +67,7 @@ impl Bindings for Intrusive {
         _: &(),
         mut slot: Pin<&'s mut Option<StackRoot<'r, Gc>>>,
         gc: Gc,
-    ) -> Pin<&'s StackRoot<'s, Gc>> {
+    ) -> NonNull<StackRoot<'static, Gc>> {
         // `Pin::set` drops what the slot held before (unlinking it, were it a
         // linked root) and puts an unlinked root in its place.
         slot.set(Some(StackRoot::new(anchor, gc)));
@@ -73,28 +76,34 @@ impl Bindings for Intrusive {
             .as_pin_ref()
             .expect("the slot was just filled");
         node.link();
-        node
+        NonNull::from(node.get_ref()).cast()
     }
 
     #[inline(always)]
-    fn load(
+    unsafe fn load(
         anchor: &RootList<Gc>,
         _: &(),
-        root: &Pin<&StackRoot<'_, Gc>>,
+        root: &NonNull<StackRoot<'static, Gc>>,
     ) -> Result<Gc, RootError> {
-        check(anchor, root.list())?;
-        Ok(root.load())
+        // SAFETY: the caller guarantees that the `Local` is alive, so the slot
+        // it borrows (and the pinned node in it) is too; only shared borrows
+        // of the node ever exist.
+        let node = unsafe { root.cast::<StackRoot<'_, Gc>>().as_ref() };
+        check(anchor, node.list())?;
+        Ok(node.load())
     }
 
     #[inline(always)]
     unsafe fn store(
         anchor: &RootList<Gc>,
         _: &(),
-        root: &Pin<&StackRoot<'_, Gc>>,
+        root: &NonNull<StackRoot<'static, Gc>>,
         gc: Gc,
     ) -> Result<(), RootError> {
-        check(anchor, root.list())?;
-        root.store(gc);
+        // SAFETY: as in `load`.
+        let node = unsafe { root.cast::<StackRoot<'_, Gc>>().as_ref() };
+        check(anchor, node.list())?;
+        node.store(gc);
         Ok(())
     }
 

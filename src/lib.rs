@@ -83,6 +83,7 @@ mod root;
 mod scheme;
 mod space;
 mod stats;
+pub mod workloads;
 
 pub use error::{AllocError, HeapError, RootError};
 pub use heap::{Config, Heap, Roots, Scope};

@@ -34,6 +34,7 @@
 //! ```
 
 use core::fmt;
+use core::marker::PhantomData;
 use core::pin::Pin;
 
 use crate::error::RootError;
@@ -97,14 +98,29 @@ mod sealed {
 }
 
 /// A stack root (intrusive scheme) or scoped root (indexed scheme), made by
-/// [`root!`](crate::root). `Copy`.
+/// [`root!`](crate::root). `Copy`, and covariant in `'s`, so that roots of
+/// different frames can be used together.
 ///
-/// Under the intrusive scheme it is a `Pin<&StackRoot>` borrowing the
-/// pinned node that `root!` put in the current frame, so it cannot escape
-/// that frame (1 word, `!Send`). Under the indexed scheme it is a handle
-/// into the heap's table, valid until the innermost scope at its creation
-/// exits (16 bytes, `Send + Sync`).
-pub struct Local<'s, S: Scheme>(pub(crate) S::LocalRepr<'s>);
+/// It borrows (for `'s`) the slot that `root!` declared in the current
+/// frame, so it cannot escape that frame. Under the intrusive scheme the
+/// slot holds the pinned node and the `Local` points to it (1 word,
+/// `!Send`). Under the indexed scheme it is a handle into the heap's table,
+/// valid until the innermost scope at its creation exits (16 bytes, `Send +
+/// Sync`; [`detach`](Local::detach) drops the borrow).
+pub struct Local<'s, S: Scheme> {
+    pub(crate) repr: S::LocalRepr,
+    _slot: PhantomData<&'s ()>,
+}
+
+impl<S: Scheme> Local<'_, S> {
+    #[inline(always)]
+    pub(crate) fn new(repr: S::LocalRepr) -> Self {
+        Local {
+            repr,
+            _slot: PhantomData,
+        }
+    }
+}
 
 impl<S: Scheme> Clone for Local<'_, S> {
     #[inline(always)]
@@ -120,7 +136,8 @@ impl<S: Scheme> sealed::Sealed for Local<'_, S> {}
 impl<S: Scheme> Root<S> for Local<'_, S> {
     #[inline(always)]
     fn try_get<'h>(&self, heap: &'h Heap<'_, S>) -> Result<Ref<'h, S>, RootError> {
-        let gc = S::load(&heap.roots.anchor, &heap.table, &self.0)?;
+        // SAFETY: `self` is alive, so the slot it borrows is.
+        let gc = unsafe { S::load(&heap.roots.anchor, &heap.table, &self.repr)? };
         // SAFETY: `load` succeeded, so the root belongs to `heap`'s root set,
         // whose every root holds a current object.
         Ok(unsafe { Ref::new(heap, gc) })
@@ -129,10 +146,10 @@ impl<S: Scheme> Root<S> for Local<'_, S> {
     #[inline(always)]
     fn try_set(&self, value: Ref<'_, S>) -> Result<(), RootError> {
         let heap = value.heap;
-        // SAFETY: `value` is a `Ref` of `heap`, so its object is current for
-        // the root set it is stored into (`store` checks the root belongs to
-        // that set).
-        unsafe { S::store(&heap.roots.anchor, &heap.table, &self.0, value.gc) }
+        // SAFETY: `self` is alive, so the slot it borrows is; `value` is a
+        // `Ref` of `heap`, so its object is current for the root set it is
+        // stored into (`store` checks the root belongs to that set).
+        unsafe { S::store(&heap.roots.anchor, &heap.table, &self.repr, value.gc) }
     }
 }
 
@@ -213,8 +230,9 @@ pub fn __root<'s, 'r: 's, S: Scheme>(
     let inner = unsafe { slot.map_unchecked_mut(|s| &mut s.0) };
     // SAFETY: `value` is a `Ref` of `heap`, whose root set is `roots` (checked
     // above, or the scheme roots into `heap`'s own table): its object is
-    // current for that set.
-    Local(unsafe { S::root(&roots.anchor, &heap.table, inner, value.gc) })
+    // current for that set. The `Local` borrows the slot for `'s`, as long as
+    // the representation is valid.
+    Local::new(unsafe { S::root(&roots.anchor, &heap.table, inner, value.gc) })
 }
 
 /// Roots a value and binds the root to a name, under any scheme.

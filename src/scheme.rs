@@ -63,8 +63,10 @@ pub(crate) mod sealed {
         /// Pinned storage for one stack root, provided by `root!`; starts
         /// empty (its `Default`).
         type SlotRepr<'r>: Default;
-        /// A stack or scoped root as handed to the user.
-        type LocalRepr<'s>: Copy;
+        /// A stack or scoped root as handed to the user, with no lifetime:
+        /// [`Local`](crate::Local) adds the borrow of the slot it came from
+        /// (covariantly, so roots of different frames mix).
+        type LocalRepr: Copy;
         /// A long-lived root.
         type PersistentRepr<'r>;
         /// Where a scope began.
@@ -79,7 +81,8 @@ pub(crate) mod sealed {
         fn same_anchor(a: &Self::Anchor, b: &Self::Anchor) -> bool;
 
         /// Roots `gc` in `slot` (the intrusive scheme) or in `table`'s
-        /// innermost scope (the indexed scheme).
+        /// innermost scope (the indexed scheme). The result is valid while
+        /// `slot` stays borrowed for `'s`.
         ///
         /// # Safety
         ///
@@ -89,25 +92,31 @@ pub(crate) mod sealed {
             table: &Self::Table,
             slot: Pin<&'s mut Self::SlotRepr<'r>>,
             gc: Gc,
-        ) -> Self::LocalRepr<'s>;
+        ) -> Self::LocalRepr;
 
         /// The object `root` holds, if it belongs to this root set and is
         /// still alive.
-        fn load(
+        ///
+        /// # Safety
+        ///
+        /// `root` was returned by [`root`](Self::root), and the slot it
+        /// borrowed is still borrowed (the `Local` holding it is alive).
+        unsafe fn load(
             anchor: &Self::Anchor,
             table: &Self::Table,
-            root: &Self::LocalRepr<'_>,
+            root: &Self::LocalRepr,
         ) -> Result<Gc, RootError>;
 
         /// Makes `root` hold `gc`.
         ///
         /// # Safety
         ///
-        /// As for [`root`](Self::root).
+        /// As for [`load`](Self::load); and `gc` is current for the heap
+        /// that owns `anchor` and `table`.
         unsafe fn store(
             anchor: &Self::Anchor,
             table: &Self::Table,
-            root: &Self::LocalRepr<'_>,
+            root: &Self::LocalRepr,
             gc: Gc,
         ) -> Result<(), RootError>;
 

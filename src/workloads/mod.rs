@@ -1,0 +1,156 @@
+//! The workloads: identical work for every scheme.
+//!
+//! Each workload is written once, generic over `S: Scheme`, names no scheme,
+//! and returns a checksum that depends on the heap's contents having
+//! survived every collection; the two schemes must return the same one.
+//! Each takes a `size` (what it counts is in its description), so that the
+//! runner can scale it and the tests can run it tiny.
+//!
+//! The code follows the discipline that is correct under *both* schemes:
+//! every frame that roots values opens a [`Scope`](crate::Scope) (free under
+//! the intrusive scheme, required under the indexed one), results leave a
+//! scope through [`Scope::escape`](crate::Scope::escape), and long-lived
+//! roots are released explicitly.
+
+use crate::{AllocError, Config, Heap, Scheme};
+
+pub mod access;
+pub mod deep_stack;
+pub mod gcbench;
+pub mod interp;
+pub mod many_roots;
+pub mod persistent_churn;
+pub mod root_churn;
+
+/// A workload, instantiated for scheme `S`.
+pub struct Workload<S: Scheme> {
+    /// Short name, as the runner and the benches print it.
+    pub name: &'static str,
+    /// What it does and what `size` counts.
+    pub what: &'static str,
+    /// The size of a full run (the runner's `--scale 1`).
+    pub full: u64,
+    /// A size small enough for tests in zeal mode and under miri.
+    pub tiny: u64,
+    /// The heap configuration it runs with.
+    pub config: fn() -> Config,
+    /// Runs it on `heap` at `size` and returns its checksum.
+    pub run: for<'a, 'r> fn(&'a mut Heap<'r, S>, u64) -> Result<u64, AllocError>,
+}
+
+impl<S: Scheme> Workload<S> {
+    /// Runs the workload on a fresh heap with its configuration (or with
+    /// `config`, if given), returning the checksum and the heap's
+    /// statistics.
+    pub fn run_fresh(
+        &self,
+        size: u64,
+        config: Option<Config>,
+    ) -> Result<(u64, crate::Stats), AllocError> {
+        let roots = crate::Roots::<S>::new();
+        let config = config.unwrap_or_else(self.config);
+        let mut heap = Heap::new(&roots, config).expect("workload configurations are valid");
+        let checksum = (self.run)(&mut heap, size)?;
+        Ok((checksum, heap.stats()))
+    }
+}
+
+/// Every workload, in the order the runner reports them.
+pub fn all<S: Scheme>() -> Vec<Workload<S>> {
+    vec![
+        Workload {
+            name: "gcbench",
+            what: "Boehm's GCBench binary trees; size = the largest tree depth (stretch = size + 2)",
+            full: gcbench::FULL,
+            tiny: gcbench::TINY,
+            config: Config::default,
+            run: gcbench::run::<S>,
+        },
+        Workload {
+            name: "root_churn",
+            what: "short-lived scoped roots, each created, read once and dropped; size = roots",
+            full: root_churn::FULL,
+            tiny: root_churn::TINY,
+            config: Config::default,
+            run: root_churn::run::<S>,
+        },
+        Workload {
+            name: "deep_stack",
+            what: "a recursive walk holding three roots per frame, collecting on the way; size = depth",
+            full: deep_stack::FULL,
+            tiny: deep_stack::TINY,
+            config: deep_stack::config,
+            run: deep_stack::run::<S>,
+        },
+        Workload {
+            name: "persistent_churn",
+            what: "long-lived roots created and released in a seeded random order amid allocation; size = operations",
+            full: persistent_churn::FULL,
+            tiny: persistent_churn::TINY,
+            config: Config::default,
+            run: persistent_churn::run::<S>,
+        },
+        Workload {
+            name: "many_roots/10",
+            what: "10 live roots, repeated collections; size = root visits (roots x collections)",
+            full: many_roots::FULL,
+            tiny: many_roots::TINY,
+            config: Config::default,
+            run: many_roots::run_10::<S>,
+        },
+        Workload {
+            name: "many_roots/1000",
+            what: "1,000 live roots, repeated collections; size = root visits",
+            full: many_roots::FULL,
+            tiny: many_roots::TINY,
+            config: Config::default,
+            run: many_roots::run_1000::<S>,
+        },
+        Workload {
+            name: "many_roots/100000",
+            what: "100,000 live roots, repeated collections; size = root visits",
+            full: many_roots::FULL,
+            tiny: many_roots::TINY,
+            config: Config::default,
+            run: many_roots::run_100000::<S>,
+        },
+        Workload {
+            name: "access",
+            what: "reads of objects through roots, no allocation; size = reads",
+            full: access::FULL,
+            tiny: access::TINY,
+            config: Config::default,
+            run: access::run::<S>,
+        },
+        Workload {
+            name: "interp",
+            what: "a small Lisp over boxed integers: map, reverse, sum, naive fib; size = calls of (main i)",
+            full: interp::FULL,
+            tiny: interp::TINY,
+            config: Config::default,
+            run: interp::run::<S>,
+        },
+    ]
+}
+
+/// A small, seeded, reproducible generator (xorshift64).
+#[derive(Clone, Debug)]
+pub struct Xorshift(u64);
+
+impl Xorshift {
+    /// A generator with a non-zero seed.
+    pub fn new(seed: u64) -> Self {
+        Xorshift(seed.max(1))
+    }
+
+    /// The next number.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+}

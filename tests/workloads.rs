@@ -1,0 +1,145 @@
+//! Every workload, tiny, under every scheme, with the default configuration
+//! and in zeal mode (a collection before every allocation, poisoning,
+//! verification): the checksums must agree between schemes and with the
+//! value computed here in plain Rust, without a heap.
+
+use gcroots::workloads::{self, Workload, Xorshift, interp};
+use gcroots::{Config, Scheme};
+
+/// The checksum each workload must return at `size`, computed without a
+/// heap.
+fn expected(name: &str, size: u64) -> u64 {
+    match name {
+        "gcbench" => {
+            let tree_size = |d: u64| (1u64 << (d + 1)) - 1;
+            let path = |d: u64| d * (d + 1) / 2;
+            let max = size.clamp(4, 24);
+            let stretch = max + 2;
+            let mut sum = path(stretch);
+            for d in (4..=max).step_by(2) {
+                sum += 2 * (2 * tree_size(stretch) / tree_size(d)) * path(d);
+            }
+            sum += tree_size(max);
+            let len = (tree_size(max) * 500_000 / tree_size(16)).max(64);
+            sum + ((1.0 / (len / 4) as f64) * 1e9) as u64
+        }
+        "root_churn" => (0..size).map(|i| i % 1024).sum(),
+        "deep_stack" => 20 * (0..=size).map(|d| 5 * d + 1).sum::<u64>(),
+        "persistent_churn" => {
+            // Replays the workload's choices: every object created is read
+            // once, when it is released.
+            let mut rng = Xorshift::new(0x5EED_CAFE);
+            let (mut live, mut created) = (0usize, 0u64);
+            for i in 0..size {
+                let r = rng.next();
+                if live == 0 || (live < 4096 && r & 1 == 0) {
+                    live += 1;
+                    created += i;
+                } else {
+                    live -= 1;
+                }
+            }
+            created
+        }
+        "many_roots/10" | "many_roots/1000" | "many_roots/100000" => {
+            let n: u64 = name["many_roots/".len()..].parse().unwrap();
+            let n = n.min(size).max(1);
+            let collections = (size / n).max(1);
+            (0..collections).map(|c| c % n).sum::<u64>() + (0..n).sum::<u64>()
+        }
+        "access" => (0..size).map(|i| (i % 8 + 1) + ((i + 7) % 8 + 1)).sum(),
+        "interp" => (0..size).map(|i| interp::expected_main(i) as u64).sum(),
+        other => panic!("no expected checksum for {other}"),
+    }
+}
+
+/// Runs `f` on a thread with room for the interpreter's recursion in a
+/// debug build.
+fn with_big_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+fn check_all<S: Scheme>(config: fn(&Workload<S>) -> Config) {
+    with_big_stack(move || {
+        for w in workloads::all::<S>() {
+            let (checksum, stats) = w.run_fresh(w.tiny, Some(config(&w))).unwrap();
+            assert_eq!(
+                checksum,
+                expected(w.name, w.tiny),
+                "{} under {}",
+                w.name,
+                S::NAME
+            );
+            assert!(stats.objects_allocated > 0, "{}", w.name);
+        }
+    });
+}
+
+fn zeal<S: Scheme>(_: &Workload<S>) -> Config {
+    Config::zeal()
+}
+
+#[cfg(feature = "intrusive")]
+#[test]
+fn intrusive_workloads_return_the_expected_checksums() {
+    check_all::<gcroots::Intrusive>(|w| (w.config)());
+}
+
+#[cfg(feature = "indexed")]
+#[test]
+fn indexed_workloads_return_the_expected_checksums() {
+    check_all::<gcroots::Indexed>(|w| (w.config)());
+}
+
+#[cfg(feature = "intrusive")]
+#[test]
+fn intrusive_workloads_in_zeal_mode() {
+    check_all::<gcroots::Intrusive>(zeal);
+}
+
+#[cfg(feature = "indexed")]
+#[test]
+fn indexed_workloads_in_zeal_mode() {
+    check_all::<gcroots::Indexed>(zeal);
+}
+
+/// At a size where collections happen on their own (not under miri, where
+/// the tiny runs above suffice).
+#[cfg(all(feature = "intrusive", feature = "indexed", not(miri)))]
+#[test]
+fn both_schemes_agree_at_a_larger_size() {
+    with_big_stack(agree_at_a_larger_size);
+}
+
+#[cfg(all(feature = "intrusive", feature = "indexed", not(miri)))]
+fn agree_at_a_larger_size() {
+    let a = workloads::all::<gcroots::Intrusive>();
+    let b = workloads::all::<gcroots::Indexed>();
+    for (wa, wb) in a.iter().zip(&b) {
+        let size = (wa.full / 50).max(wa.tiny);
+        let (ca, sa) = wa.run_fresh(size, None).unwrap();
+        let (cb, sb) = wb.run_fresh(size, None).unwrap();
+        assert_eq!(ca, cb, "{}", wa.name);
+        assert_eq!(ca, expected(wa.name, size), "{}", wa.name);
+        assert_eq!(
+            sa.objects_allocated, sb.objects_allocated,
+            "{}: identical work",
+            wa.name
+        );
+        assert_eq!(
+            sa.bytes_allocated, sb.bytes_allocated,
+            "{}: identical work",
+            wa.name
+        );
+        assert_eq!(
+            sa.collections, sb.collections,
+            "{}: identical work",
+            wa.name
+        );
+    }
+}

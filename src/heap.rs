@@ -563,3 +563,64 @@ impl<S: Scheme> Drop for Scope<'_, '_, S> {
         S::exit(&self.heap.table, self.mark);
     }
 }
+
+/// A root the collector does not see, made on purpose (only this crate can:
+/// outside it, a `Ref` cannot be held across a collection): the poisoning
+/// and the checks on every access must catch the stale address the first
+/// time it is used, rather than read whatever is there.
+#[cfg(test)]
+mod missing_root {
+    use super::*;
+    use crate::object::Shape;
+    use crate::root;
+
+    /// Allocates `kept` (rooted) and `lost` (not rooted), collects
+    /// `collections` times, then reads `lost` through its old address.
+    fn read_through_a_missing_root<S: Scheme>(collections: usize) {
+        let roots = Roots::<S>::new();
+        let mut heap = Heap::new(&roots, Config::zeal()).unwrap();
+        root!(heap, let kept = heap.alloc(Shape::new(1, 8)).unwrap());
+        let lost = heap.alloc(Shape::new(1, 8)).unwrap();
+        lost.write_u64(0, 42);
+        let lost = lost.gc;
+        for _ in 0..collections {
+            heap.collect();
+        }
+        assert_eq!(heap.get(&kept).read_u64(0), 0);
+        // SAFETY: deliberately broken: `lost` is not current (nothing rooted
+        // it through the collections). The test shows that the checked
+        // accessors refuse it before touching memory. After one collection
+        // its address is in the other semispace; after two it is back in the
+        // current one, past the live data, at a word the poisoning filled.
+        let stale = unsafe { Ref::new(&heap, lost) };
+        let _ = stale.read_u64(0);
+    }
+
+    #[cfg(feature = "intrusive")]
+    #[test]
+    #[should_panic(expected = "outside the heap's current semispace")]
+    fn intrusive_after_one_collection() {
+        read_through_a_missing_root::<crate::Intrusive>(1);
+    }
+
+    #[cfg(feature = "intrusive")]
+    #[test]
+    #[should_panic(expected = "its header is poisoned")]
+    fn intrusive_after_two_collections() {
+        read_through_a_missing_root::<crate::Intrusive>(2);
+    }
+
+    #[cfg(feature = "indexed")]
+    #[test]
+    #[should_panic(expected = "outside the heap's current semispace")]
+    fn indexed_after_one_collection() {
+        read_through_a_missing_root::<crate::Indexed>(1);
+    }
+
+    #[cfg(feature = "indexed")]
+    #[test]
+    #[should_panic(expected = "its header is poisoned")]
+    fn indexed_after_two_collections() {
+        read_through_a_missing_root::<crate::Indexed>(2);
+    }
+}

@@ -48,8 +48,9 @@ fn populate<S: Scheme>(
     populate(&mut scope, depth - 1, &right)
 }
 
-/// Builds a tree of the given depth bottom-up and returns it, unrooted.
-fn make_tree<'h, S: Scheme>(
+/// Builds a tree of the given depth bottom-up and returns it, unrooted
+/// (the benches use it to build live data).
+pub fn make_tree<'h, S: Scheme>(
     heap: &'h mut Heap<'_, S>,
     depth: u32,
 ) -> Result<Ref<'h, S>, AllocError> {

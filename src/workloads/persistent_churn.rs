@@ -12,7 +12,7 @@ use crate::{AllocError, Heap, Persistent, Scheme, Shape};
 use super::Xorshift;
 
 /// Operations in a full run.
-pub const FULL: u64 = 1_000_000;
+pub const FULL: u64 = 4_000_000;
 /// Small enough for zeal mode and miri.
 pub const TINY: u64 = 300;
 

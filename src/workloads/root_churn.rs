@@ -8,7 +8,7 @@
 use crate::{AllocError, Heap, Scheme, Shape, root};
 
 /// Roots created in a full run.
-pub const FULL: u64 = 4_000_000;
+pub const FULL: u64 = 20_000_000;
 /// Small enough for zeal mode and miri.
 pub const TINY: u64 = 300;
 

@@ -1,0 +1,217 @@
+//! The hot paths, each group with a floor that does the bare minimum, so
+//! that the figures read as multiples of it:
+//!
+//! - `create_drop`: create and drop one stack (scoped) root, against
+//!   `Vec::push` + `pop` of a pointer. Also the intrusive crate's doubly
+//!   linked node pinned on the stack (the alternative its stack roots were
+//!   measured against), and the long-lived kinds (boxed persistent root,
+//!   manual slab root) against `Box::new` + drop.
+//! - `read`: read the pointer a root holds, against a plain pointer read.
+//! - `collect/N`: one collection with N live roots, each to its own
+//!   24-byte object, against `copy_nonoverlapping` of the same live bytes;
+//!   the throughput is per root, so time per root can be compared across N.
+//! - `copy`: one collection of GCBench's long-lived data (a depth-16 tree
+//!   and a 4 MB array), against `copy_nonoverlapping` of the same bytes:
+//!   how close object-by-object Cheney copying comes to a bulk copy.
+
+use std::hint::black_box;
+use std::pin::pin;
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use gcroots::workloads::gcbench;
+use gcroots::{Config, Heap, Indexed, Intrusive, Persistent, Roots, Scheme, Shape, root};
+use gcroots_indexed::RootTable;
+use gcroots_intrusive::{PersistentRoot, RootList, StackRoot};
+
+fn create_drop(c: &mut Criterion) {
+    let mut g = c.benchmark_group("create_drop");
+    let object = 0x1000usize as *const u8;
+
+    let mut vec: Vec<*const u8> = Vec::with_capacity(64);
+    g.bench_function("floor_vec_push_pop", |b| {
+        b.iter(|| {
+            vec.push(black_box(object));
+            // By reference: a by-value `Option<*const u8>` goes through
+            // memory as two stores and one 16-byte load, a store-forwarding
+            // stall that costs more than the push and pop.
+            black_box(&vec.pop());
+        })
+    });
+
+    let list = RootList::<usize>::new();
+    g.bench_function("intrusive_stack_root", |b| {
+        b.iter(|| {
+            let node = pin!(StackRoot::new(&list, black_box(0x1000usize)));
+            node.as_ref().link();
+            black_box(node.load())
+        })
+    });
+    g.bench_function("intrusive_doubly_linked_on_stack", |b| {
+        b.iter(|| {
+            let node = pin!(PersistentRoot::new(&list, black_box(0x1000usize)));
+            node.as_ref().link();
+            black_box(node.load())
+        })
+    });
+
+    let mut table = RootTable::<usize>::new();
+    g.bench_function("indexed_scoped_root", |b| {
+        b.iter(|| {
+            let scope = table.scope();
+            let root = scope.root(black_box(0x1000usize));
+            black_box(&root);
+        })
+    });
+
+    g.bench_function("floor_box_new_drop", |b| {
+        b.iter(|| black_box(Box::new(black_box(0x1000usize))))
+    });
+    g.bench_function("intrusive_persistent_root_boxed", |b| {
+        b.iter(|| black_box(PersistentRoot::boxed(&list, black_box(0x1000usize))))
+    });
+    g.bench_function("indexed_manual_root", |b| {
+        b.iter(|| {
+            let root = table.root_manual(black_box(0x1000usize));
+            black_box(table.unroot(root).unwrap())
+        })
+    });
+    g.finish();
+}
+
+/// Reads the address a `Local` of scheme `S` holds (made by `root!`, as an
+/// embedder would).
+fn read_local<S: Scheme>(g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
+    let roots = Roots::<S>::new();
+    let mut heap = Heap::new(&roots, Config::default()).unwrap();
+    root!(heap, let r = heap.alloc(Shape::new(0, 8)).unwrap());
+    let heap = &heap;
+    g.bench_function(format!("{}_local", S::NAME), |b| {
+        b.iter(|| black_box(heap.get(&black_box(r)).addr()))
+    });
+}
+
+fn read(c: &mut Criterion) {
+    let mut g = c.benchmark_group("read");
+    let word = 0x1000usize;
+    g.bench_function("floor_pointer_read", |b| {
+        b.iter(|| black_box(load(black_box(&word))))
+    });
+    read_local::<Intrusive>(&mut g);
+    read_local::<Indexed>(&mut g);
+    g.finish();
+}
+
+/// A plain load through a reference: what the floor measures.
+#[inline(always)]
+fn load(p: &usize) -> usize {
+    *p
+}
+
+/// Times `collections` collections of a heap holding `n` persistent roots,
+/// each to its own `{1 field, 8 bytes}` object.
+fn collect_with_roots<S: Scheme>(n: usize, iters: u64) -> Duration {
+    let roots = Roots::<S>::new();
+    let config = Config {
+        initial_bytes: (n * 24 * 4).max(1 << 20),
+        ..Config::default()
+    };
+    let mut heap = Heap::new(&roots, config).unwrap();
+    let set = heap.roots();
+    let mut held: Vec<Persistent<'_, S>> = Vec::with_capacity(n);
+    for i in 0..n {
+        let object = heap.alloc(Shape::new(1, 8)).unwrap();
+        object.write_u64(0, i as u64);
+        held.push(set.persist(object));
+    }
+    heap.collect();
+    let start = Instant::now();
+    for _ in 0..iters {
+        heap.collect();
+    }
+    let elapsed = start.elapsed();
+    assert_eq!(heap.stats().bytes_copied, (iters + 1) * n as u64 * 24);
+    for root in held {
+        heap.release(root).unwrap();
+    }
+    elapsed
+}
+
+fn collect(c: &mut Criterion) {
+    for n in [10usize, 1_000, 100_000] {
+        let mut g = c.benchmark_group(format!("collect/{n}"));
+        g.throughput(Throughput::Elements(n as u64));
+        let src = vec![0u64; n * 3];
+        let mut dst = vec![0u64; n * 3];
+        g.bench_function("floor_copy_nonoverlapping", |b| {
+            b.iter(|| {
+                // SAFETY: both buffers hold `n * 3` words and do not overlap.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        black_box(src.as_ptr()),
+                        dst.as_mut_ptr(),
+                        n * 3,
+                    )
+                };
+                black_box(&mut dst);
+            })
+        });
+        g.bench_function(BenchmarkId::new("intrusive", n), |b| {
+            b.iter_custom(|iters| collect_with_roots::<Intrusive>(n, iters))
+        });
+        g.bench_function(BenchmarkId::new("indexed", n), |b| {
+            b.iter_custom(|iters| collect_with_roots::<Indexed>(n, iters))
+        });
+        g.finish();
+    }
+}
+
+/// Builds GCBench's long-lived data and returns the bytes one collection
+/// copies; then times `iters` collections.
+fn collect_gcbench_live<S: Scheme>(iters: u64) -> (u64, Duration) {
+    let roots = Roots::<S>::new();
+    let config = Config {
+        initial_bytes: 64 << 20,
+        ..Config::default()
+    };
+    let mut heap = Heap::new(&roots, config).unwrap();
+    root!(heap, let tree = gcbench::make_tree(&mut heap, 16).unwrap());
+    root!(heap, let array = heap.alloc(Shape::new(0, 500_000 * 8)).unwrap());
+    black_box((tree, array));
+    heap.collect();
+    let per_collection = heap.stats().bytes_copied;
+    let start = Instant::now();
+    for _ in 0..iters {
+        heap.collect();
+    }
+    (per_collection, start.elapsed())
+}
+
+fn copy(c: &mut Criterion) {
+    let (bytes, _) = collect_gcbench_live::<Indexed>(0);
+    let mut g = c.benchmark_group("copy");
+    g.throughput(Throughput::Bytes(bytes));
+    g.sample_size(20);
+    let words = bytes as usize / 8;
+    let src = vec![0u64; words];
+    let mut dst = vec![0u64; words];
+    g.bench_function("floor_copy_nonoverlapping", |b| {
+        b.iter(|| {
+            // SAFETY: both buffers hold `words` words and do not overlap.
+            unsafe {
+                std::ptr::copy_nonoverlapping(black_box(src.as_ptr()), dst.as_mut_ptr(), words)
+            };
+            black_box(&mut dst);
+        })
+    });
+    g.bench_function("intrusive_collect_gcbench_live", |b| {
+        b.iter_custom(|iters| collect_gcbench_live::<Intrusive>(iters).1)
+    });
+    g.bench_function("indexed_collect_gcbench_live", |b| {
+        b.iter_custom(|iters| collect_gcbench_live::<Indexed>(iters).1)
+    });
+    g.finish();
+}
+
+criterion_group!(benches, create_drop, read, collect, copy);
+criterion_main!(benches);

@@ -147,11 +147,7 @@ fn collect(c: &mut Criterion) {
             b.iter(|| {
                 // SAFETY: both buffers hold `n * 3` words and do not overlap.
                 unsafe {
-                    std::ptr::copy_nonoverlapping(
-                        black_box(src.as_ptr()),
-                        dst.as_mut_ptr(),
-                        n * 3,
-                    )
+                    std::ptr::copy_nonoverlapping(black_box(src.as_ptr()), dst.as_mut_ptr(), n * 3)
                 };
                 black_box(&mut dst);
             })

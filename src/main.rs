@@ -120,40 +120,38 @@ fn runner<S: Scheme>(w: Workload<S>) -> Runner {
     }
 }
 
-/// Every workload: its name, full size, and a runner per enabled scheme.
-fn table() -> Vec<(&'static str, u64, Vec<Runner>)> {
-    #[allow(unused_mut)]
-    let mut per_scheme: Vec<Vec<(&'static str, u64, Runner)>> = Vec::new();
-    #[cfg(feature = "intrusive")]
-    per_scheme.push(
-        workloads::all::<gcroots::Intrusive>()
-            .into_iter()
-            .map(|w| (w.name, w.full, runner(w)))
-            .collect(),
-    );
-    #[cfg(feature = "indexed")]
-    per_scheme.push(
-        workloads::all::<gcroots::Indexed>()
-            .into_iter()
-            .map(|w| (w.name, w.full, runner(w)))
-            .collect(),
-    );
-    let mut rows: Vec<(&'static str, u64, Vec<Runner>)> = per_scheme[0]
-        .iter()
-        .map(|(name, full, _)| (*name, *full, Vec::new()))
+/// A workload's name, full size, and its runner under each enabled scheme.
+type Row0 = (&'static str, u64, Vec<Runner>);
+
+/// Every workload, with a runner per enabled scheme (intrusive first).
+fn table() -> Vec<Row0> {
+    let mut rows: Vec<Row0> = workloads::all::<gcroots::Selected>()
+        .into_iter()
+        .map(|w| (w.name, w.full, Vec::new()))
         .collect();
-    for scheme in per_scheme {
-        for (row, (_, _, r)) in rows.iter_mut().zip(scheme) {
-            row.2.push(r);
-        }
-    }
+    #[cfg(feature = "intrusive")]
+    add::<gcroots::Intrusive>(&mut rows);
+    #[cfg(feature = "indexed")]
+    add::<gcroots::Indexed>(&mut rows);
     rows
+}
+
+fn add<S: Scheme>(rows: &mut [Row0]) {
+    for (row, w) in rows.iter_mut().zip(workloads::all::<S>()) {
+        assert_eq!(
+            row.0, w.name,
+            "every scheme lists the workloads in one order"
+        );
+        row.2.push(runner(w));
+    }
 }
 
 fn selected(name: &str, filter: &Option<Vec<String>>) -> bool {
     match filter {
         None => true,
-        Some(list) => list.iter().any(|f| name == f || name.starts_with(f.as_str())),
+        Some(list) => list
+            .iter()
+            .any(|f| name == f || name.starts_with(f.as_str())),
     }
 }
 
@@ -198,10 +196,21 @@ fn measure(options: &Options) -> Result<Vec<Row>, String> {
                 t.sort();
                 let (checksum, stats) = last.expect("at least one rep");
                 let median = t[t.len() / 2];
-                (r.scheme, Measured { median, checksum, stats })
+                (
+                    r.scheme,
+                    Measured {
+                        median,
+                        checksum,
+                        stats,
+                    },
+                )
             })
             .collect();
-        rows.push(Row { name, size, schemes });
+        rows.push(Row {
+            name,
+            size,
+            schemes,
+        });
     }
     if progress {
         eprint!("\r\x1b[2K");
@@ -251,9 +260,7 @@ fn cells(rows: &[Row]) -> Vec<Vec<String>> {
     if schemes.len() == 2 {
         header.push(format!("{}/{}", schemes[0], schemes[1]));
     }
-    header.extend(
-        ["checksum", "collections", "bytes copied", "roots scanned"].map(str::to_owned),
-    );
+    header.extend(["checksum", "collections", "bytes copied", "roots scanned"].map(str::to_owned));
     let mut out = vec![header];
     for row in rows {
         let mut line = vec![row.name.to_owned(), row.size.to_string()];
@@ -261,7 +268,14 @@ fn cells(rows: &[Row]) -> Vec<Vec<String>> {
         if let Some(r) = ratio(row) {
             line.push(format!("{r:.2}"));
         }
-        line.push(if checksums_match(row) { "match" } else { "MISMATCH" }.to_owned());
+        line.push(
+            if checksums_match(row) {
+                "match"
+            } else {
+                "MISMATCH"
+            }
+            .to_owned(),
+        );
         let stat = |f: fn(&Stats) -> u64| joined(row.schemes.iter().map(|(_, m)| f(&m.stats)));
         line.push(stat(|s| s.collections));
         line.push(stat(|s| s.bytes_copied));
@@ -320,7 +334,9 @@ fn markdown(cells: &[Vec<String>], options: &Options) -> String {
 }
 
 fn csv(rows: &[Row]) -> String {
-    let mut s = String::from("workload,size,scheme,median_ns,checksum,collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns\n");
+    let mut s = String::from(
+        "workload,size,scheme,median_ns,checksum,collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns\n",
+    );
     for row in rows {
         for (scheme, m) in &row.schemes {
             let st = &m.stats;
@@ -397,7 +413,10 @@ fn main() -> ExitCode {
             csv_path.display()
         ),
         Err(e) => {
-            eprintln!("gcroots: cannot write the report to {}: {e}", options.out.display());
+            eprintln!(
+                "gcroots: cannot write the report to {}: {e}",
+                options.out.display()
+            );
             status = ExitCode::FAILURE;
         }
     }

@@ -115,7 +115,12 @@ impl Model {
     /// Bytes reachable from the roots: what a collection must keep.
     fn live_bytes(&self) -> usize {
         let mut seen = vec![false; self.objects.len()];
-        let mut stack: Vec<usize> = self.frames.iter().chain(&self.persistent).copied().collect();
+        let mut stack: Vec<usize> = self
+            .frames
+            .iter()
+            .chain(&self.persistent)
+            .copied()
+            .collect();
         let mut bytes = 0;
         while let Some(id) = stack.pop() {
             if std::mem::replace(&mut seen[id], true) {
@@ -182,7 +187,10 @@ fn frame<'r, S: Scheme>(
                 let mut scope = heap.scope();
                 root!(scope, let r = scope.alloc(Shape::new(fields, 8 + 8 * words)).unwrap());
                 scope.get(&r).write_u64(0, id as u64);
-                let inner = Frame { root: r, parent: frames };
+                let inner = Frame {
+                    root: r,
+                    parent: frames,
+                };
                 frame(&mut scope, run, Some(&inner), depth + 1);
             }
             Op::EnterField { handle, field } => {
@@ -201,7 +209,10 @@ fn frame<'r, S: Scheme>(
                 let value = value.expect("the model says the field is set");
                 root!(scope, let r = value);
                 assert_eq!(id(scope.get(&r)), target);
-                let inner = Frame { root: r, parent: frames };
+                let inner = Frame {
+                    root: r,
+                    parent: frames,
+                };
                 frame(&mut scope, run, Some(&inner), depth + 1);
             }
             Op::Exit => {

@@ -12,7 +12,7 @@ use crate::{AllocError, Config, Heap, Root, Scheme, Shape, root};
 /// The depth of a full run.
 pub const FULL: u64 = 10_000;
 /// Small enough for zeal mode and miri.
-pub const TINY: u64 = 40;
+pub const TINY: u64 = if cfg!(miri) { 12 } else { 40 };
 
 const REPEAT: u64 = 20;
 const ENV: Shape = Shape::new(1, 8);

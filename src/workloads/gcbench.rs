@@ -18,11 +18,13 @@ use crate::{AllocError, Heap, Ref, Root, Scheme, Shape, root};
 
 /// The default largest depth, as in the original.
 pub const FULL: u64 = 16;
-/// Small enough for zeal mode and miri.
-pub const TINY: u64 = 4;
+/// Small enough for zeal mode (and, at depth 2, for zeal mode under miri).
+pub const TINY: u64 = MIN_DEPTH as u64;
 
 const NODE: Shape = Shape::new(2, 16);
-const MIN_DEPTH: u32 = 4;
+/// The smallest trees built, as in the original; 2 under miri, where each
+/// allocation of a zeal run costs a collection.
+pub const MIN_DEPTH: u32 = if cfg!(miri) { 2 } else { 4 };
 
 fn tree_size(depth: u32) -> u64 {
     (1 << (depth + 1)) - 1
@@ -88,7 +90,7 @@ fn count<S: Scheme>(tree: Ref<'_, S>) -> u64 {
     n
 }
 
-/// Runs GCBench with trees up to depth `size` (at least 4).
+/// Runs GCBench with trees up to depth `size` (at least [`MIN_DEPTH`]).
 pub fn run<S: Scheme>(heap: &mut Heap<'_, S>, size: u64) -> Result<u64, AllocError> {
     let max = u32::try_from(size.clamp(MIN_DEPTH.into(), 24)).expect("clamped");
     let stretch = max + 2;

@@ -14,7 +14,7 @@ use crate::{AllocError, Heap, Persistent, Scheme, Shape};
 /// Root visits in a full run.
 pub const FULL: u64 = 4_000_000;
 /// Small enough for zeal mode and miri.
-pub const TINY: u64 = 200;
+pub const TINY: u64 = if cfg!(miri) { 60 } else { 200 };
 
 /// N = 10.
 pub fn run_10<S: Scheme>(heap: &mut Heap<'_, S>, size: u64) -> Result<u64, AllocError> {

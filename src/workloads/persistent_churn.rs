@@ -14,7 +14,7 @@ use super::Xorshift;
 /// Operations in a full run.
 pub const FULL: u64 = 4_000_000;
 /// Small enough for zeal mode and miri.
-pub const TINY: u64 = 300;
+pub const TINY: u64 = if cfg!(miri) { 100 } else { 300 };
 
 const MAX_LIVE: usize = 4096;
 

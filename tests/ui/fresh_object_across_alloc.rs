@@ -1,11 +1,16 @@
 // The result of an allocation is unrooted too: it cannot be held across
-// the next allocation.
-use gcroots::{Config, Heap, Roots, Selected, Shape};
+// the next allocation, under any scheme.
+use gcroots::{Config, Heap, Indexed, Intrusive, Roots, Scheme, Shape};
 
-fn main() {
-    let roots = Roots::<Selected>::new();
-    let mut heap = Heap::new(&roots, Config::default()).unwrap();
+fn misuse<S: Scheme>(heap: &mut Heap<'_, S>) {
     let a = heap.alloc(Shape::new(1, 0)).unwrap();
     let b = heap.alloc(Shape::new(1, 0)).unwrap();
     a.set_field(0, Some(b));
+}
+
+fn main() {
+    let roots = Roots::<Intrusive>::new();
+    misuse(&mut Heap::new(&roots, Config::default()).unwrap());
+    let roots = Roots::<Indexed>::new();
+    misuse(&mut Heap::new(&roots, Config::default()).unwrap());
 }

@@ -1,12 +1,18 @@
 // An unrooted reference borrows the heap immutably; allocating may move
-// every object, so it needs the heap mutably: the two cannot overlap.
-use gcroots::{Config, Heap, Roots, Selected, Shape, root};
+// every object, so it needs the heap mutably: the two cannot overlap, under
+// any scheme (the function is generic over it).
+use gcroots::{Config, Heap, Indexed, Intrusive, Roots, Scheme, Shape, root};
 
-fn main() {
-    let roots = Roots::<Selected>::new();
-    let mut heap = Heap::new(&roots, Config::default()).unwrap();
+fn misuse<S: Scheme>(heap: &mut Heap<'_, S>) {
     root!(heap, let x = heap.alloc(Shape::new(0, 8)).unwrap());
     let unrooted = heap.get(&x);
     heap.alloc(Shape::new(0, 8)).unwrap();
     unrooted.write_u64(0, 1);
+}
+
+fn main() {
+    let roots = Roots::<Intrusive>::new();
+    misuse(&mut Heap::new(&roots, Config::default()).unwrap());
+    let roots = Roots::<Indexed>::new();
+    misuse(&mut Heap::new(&roots, Config::default()).unwrap());
 }

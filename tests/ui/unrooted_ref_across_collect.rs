@@ -1,11 +1,16 @@
-// The same for an explicit collection.
-use gcroots::{Config, Heap, Roots, Selected, Shape, root};
+// The same for an explicit collection, under any scheme.
+use gcroots::{Config, Heap, Indexed, Intrusive, Roots, Scheme, Shape, root};
 
-fn main() {
-    let roots = Roots::<Selected>::new();
-    let mut heap = Heap::new(&roots, Config::default()).unwrap();
+fn misuse<S: Scheme>(heap: &mut Heap<'_, S>) {
     root!(heap, let x = heap.alloc(Shape::new(0, 8)).unwrap());
     let unrooted = heap.get(&x);
     heap.collect();
     unrooted.read_u64(0);
+}
+
+fn main() {
+    let roots = Roots::<Intrusive>::new();
+    misuse(&mut Heap::new(&roots, Config::default()).unwrap());
+    let roots = Roots::<Indexed>::new();
+    misuse(&mut Heap::new(&roots, Config::default()).unwrap());
 }

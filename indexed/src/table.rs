@@ -69,7 +69,10 @@ impl<T: Copy> core::ops::DerefMut for Scope<'_, T> {
 }
 
 impl<T: Copy> Drop for Scope<'_, T> {
+    #[inline]
     fn drop(&mut self) {
+        // The mark came from this very table (`RootTable::scope`): no need
+        // for `exit`'s check.
         self.table.exit(self.mark);
     }
 }
@@ -149,13 +152,20 @@ impl<T: Copy> RootTable<T> {
     /// If `mark` came from another table.
     #[inline]
     pub fn exit(&self, mark: Mark) {
-        assert!(
-            mark.table == self.id,
-            "RootTable::exit: the mark belongs to root table {}, not {}",
-            mark.table,
-            self.id
-        );
-        self.with(|t| t.lifo.truncate(mark.len));
+        // The check stays, shaped so that it costs little: the truncation
+        // is conditional and the panic is out of line. An `assert!` with
+        // formatted arguments ahead of the truncation made a scope's
+        // enter + root + exit cost 4.4 ns instead of 3.0 ns on the bench
+        // machine (`cargo bench --bench hot_paths -- create_drop`).
+        let ours = mark.table == self.id;
+        self.with(|t| {
+            if ours {
+                t.lifo.truncate(mark.len)
+            }
+        });
+        if !ours {
+            mark_of_another_table(mark.table, self.id);
+        }
     }
 
     /// Enters a scope that exits when the returned guard is dropped. Root
@@ -306,4 +316,10 @@ impl<T> core::fmt::Debug for RootTable<T> {
             .field("id", &self.id)
             .finish_non_exhaustive()
     }
+}
+
+#[cold]
+#[inline(never)]
+fn mark_of_another_table(mark: TableId, table: TableId) -> ! {
+    panic!("RootTable::exit: the mark belongs to root table {mark}, not {table}")
 }

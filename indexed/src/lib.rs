@@ -202,6 +202,20 @@ mod tests {
     }
 
     #[test]
+    fn a_mark_of_another_table_is_refused_and_changes_nothing() {
+        let a = RootTable::<u32>::new();
+        let b = RootTable::<u32>::new();
+        let mark = b.enter();
+        let x = a.root(7);
+        let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| a.exit(mark)))
+            .expect_err("a foreign mark must panic");
+        let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(msg.starts_with("RootTable::exit: the mark belongs to root table"), "{msg}");
+        assert_eq!(a.get(x), Ok(7), "nothing was released");
+        b.exit(mark);
+    }
+
+    #[test]
     fn manual_roots_in_random_order() {
         let t = RootTable::<u64>::new();
         let mut roots: Vec<_> = (0..200u64).map(|i| (i, t.root_manual(i))).collect();

@@ -45,11 +45,7 @@ pub(crate) fn evacuate<S: RootSet>(
     to: &Space,
 ) -> Outcome {
     debug_assert!(to.words() >= from.words());
-    let mut copier = Copier {
-        from,
-        to,
-        top: 0,
-    };
+    let mut copier = Copier { from, to, top: 0 };
     let mut roots = 0u64;
     // SAFETY: the closure only copies objects between the two spaces; it
     // creates, drops and touches no root.

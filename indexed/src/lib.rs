@@ -210,7 +210,10 @@ mod tests {
         let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| a.exit(mark)))
             .expect_err("a foreign mark must panic");
         let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
-        assert!(msg.starts_with("RootTable::exit: the mark belongs to root table"), "{msg}");
+        assert!(
+            msg.starts_with("RootTable::exit: the mark belongs to root table"),
+            "{msg}"
+        );
         assert_eq!(a.get(x), Ok(7), "nothing was released");
         b.exit(mark);
     }

@@ -165,10 +165,15 @@ fn measure(options: &Options) -> Result<Vec<Row>, String> {
         return Err("no workload matches --workloads (try --list)".into());
     }
     let count = chosen.len();
+    // On a terminal, one line rewritten per run; elsewhere (a log), a line
+    // per workload.
     let progress = std::io::stderr().is_terminal();
     let mut rows = Vec::new();
     for (i, (name, full, runners)) in chosen.into_iter().enumerate() {
         let size = ((full as f64 * options.scale).round() as u64).max(1);
+        if !progress {
+            eprintln!("[{}/{count}] {name} (size {size})", i + 1);
+        }
         let mut times: Vec<Vec<Duration>> = vec![Vec::new(); runners.len()];
         let mut last: Vec<Option<(u64, Stats)>> = vec![None; runners.len()];
         for rep in 0..options.reps {

@@ -2,24 +2,23 @@
 //! size: criterion's report shows each pair side by side. Times the
 //! workload on a fresh heap, heap creation excluded (as the runner does).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion};
+use gcroots::Scheme;
 use gcroots::workloads::{self, Workload};
-use gcroots::{Heap, Roots, Scheme};
 
 fn time<S: Scheme>(w: &Workload<S>, iters: u64) -> Duration {
-    let mut total = Duration::ZERO;
-    for _ in 0..iters {
-        let roots = Roots::<S>::new();
-        let mut heap = Heap::new(&roots, (w.config)()).expect("a valid config");
-        let start = Instant::now();
-        let checksum = (w.run)(&mut heap, w.full).expect("the workload fits its heap");
-        total += start.elapsed();
-        std::hint::black_box(checksum);
-    }
-    total
+    (0..iters)
+        .map(|_| {
+            let (checksum, _, elapsed) = w
+                .run_timed(w.full, None)
+                .expect("the workload fits its heap");
+            std::hint::black_box(checksum);
+            elapsed
+        })
+        .sum()
 }
 
 /// Adds scheme `S`'s run of the workload `name` to its group.

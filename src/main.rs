@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use gcroots::workloads::{self, Workload};
-use gcroots::{Roots, Scheme, Stats};
+use gcroots::{Scheme, Stats};
 
 const HELP: &str = "\
 gcroots: the same workloads under both GC rooting schemes, side by side.
@@ -109,13 +109,10 @@ fn runner<S: Scheme>(w: Workload<S>) -> Runner {
     Runner {
         scheme: S::NAME,
         run: Box::new(move |size| {
-            let roots = Roots::<S>::new();
-            let mut heap = gcroots::Heap::new(&roots, (w.config)()).expect("a valid config");
-            let start = Instant::now();
-            let checksum = (w.run)(&mut heap, size)
+            let (checksum, stats, elapsed) = w
+                .run_timed(size, None)
                 .unwrap_or_else(|e| panic!("{} under {}: {e}", w.name, S::NAME));
-            let elapsed = start.elapsed();
-            (elapsed, checksum, heap.stats())
+            (elapsed, checksum, stats)
         }),
     }
 }

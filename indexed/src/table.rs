@@ -71,8 +71,6 @@ impl<T: Copy> core::ops::DerefMut for Scope<'_, T> {
 impl<T: Copy> Drop for Scope<'_, T> {
     #[inline]
     fn drop(&mut self) {
-        // The mark came from this very table (`RootTable::scope`): no need
-        // for `exit`'s check.
         self.table.exit(self.mark);
     }
 }

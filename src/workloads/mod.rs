@@ -47,11 +47,25 @@ impl<S: Scheme> Workload<S> {
         size: u64,
         config: Option<Config>,
     ) -> Result<(u64, crate::Stats), AllocError> {
+        self.run_timed(size, config)
+            .map(|(checksum, stats, _)| (checksum, stats))
+    }
+
+    /// As [`run_fresh`](Self::run_fresh), and the wall time of the run
+    /// itself (making and dropping the heap excluded): what the runner and
+    /// the benches measure.
+    pub fn run_timed(
+        &self,
+        size: u64,
+        config: Option<Config>,
+    ) -> Result<(u64, crate::Stats, std::time::Duration), AllocError> {
         let roots = crate::Roots::<S>::new();
         let config = config.unwrap_or_else(self.config);
         let mut heap = Heap::new(&roots, config).expect("workload configurations are valid");
+        let start = std::time::Instant::now();
         let checksum = (self.run)(&mut heap, size)?;
-        Ok((checksum, heap.stats()))
+        let elapsed = start.elapsed();
+        Ok((checksum, heap.stats(), elapsed))
     }
 }
 

@@ -15,17 +15,18 @@
 //! collection is iterative and breadth first: a million-long list needs no
 //! stack. Time is linear in live data plus roots; garbage costs nothing.
 //!
-//! The code is generic over [`RootSet`]: it never names a scheme.
+//! The code is generic over [`Scheme`]: it never names one.
 //!
 //! Corruption found mid-collection (a root or field that is not a from-space
 //! object, which safe code cannot cause) aborts the process: a
-//! half-evacuated heap cannot be unwound safely. The verifier, which runs
-//! after a collection has finished, panics instead.
+//! half-evacuated heap cannot be unwound safely. The verifier
+//! ([`verify`](crate::verify)), which runs after a collection has finished,
+//! panics instead.
 
 use core::ptr;
 
-use crate::object::{Gc, Header, Shape, WORD};
-use crate::scheme::RootSet;
+use crate::object::{Gc, Header, Shape};
+use crate::scheme::{RootSetMut, Scheme};
 use crate::space::Space;
 
 /// What one evacuation did.
@@ -38,19 +39,14 @@ pub(crate) struct Outcome {
 
 /// Evacuates everything reachable from the roots of `S` out of `from` into
 /// `to`, which must be empty and at least as large as `from`.
-pub(crate) fn evacuate<S: RootSet>(
-    anchor: &S::Anchor,
-    table: &mut S::Table,
-    from: &Space,
-    to: &Space,
-) -> Outcome {
+pub(crate) fn evacuate<S: Scheme>(set: RootSetMut<'_, '_, S>, from: &Space, to: &Space) -> Outcome {
     debug_assert!(to.words() >= from.words());
     let mut copier = Copier { from, to, top: 0 };
     let mut roots = 0u64;
     // SAFETY: the closure only copies objects between the two spaces; it
     // creates, drops and touches no root.
     unsafe {
-        S::trace(anchor, table, |gc| {
+        S::trace(set, |gc| {
             *gc = copier.forward(*gc);
             roots += 1;
         })
@@ -150,7 +146,7 @@ impl Copier<'_> {
 /// Copies `n` words from `src` to `dst`. Objects of up to 8 words (most of
 /// them) are copied inline with two possibly overlapping fixed-size copies,
 /// as `memcpy` itself does for short lengths; a call to `memcpy` costs more
-/// than copying them (measured: `cargo bench --bench hot_paths -- copy`).
+/// than copying them (`cargo bench --bench hot_paths -- copy`; DESIGN.md).
 ///
 /// # Safety
 ///
@@ -184,72 +180,4 @@ unsafe fn copy_words(src: *const u64, dst: *mut u64, n: usize) {
 fn corrupt(what: core::fmt::Arguments<'_>) -> ! {
     eprintln!("gcroots collector: heap corruption: {what}; aborting");
     std::process::abort()
-}
-
-/// Checks, after a collection, that words `0..top` of `space` are a
-/// sequence of well-formed objects and that every reference field and every
-/// root points at the start of one of them.
-///
-/// # Panics
-///
-/// With a message naming the first bad word, field or root.
-pub(crate) fn verify<S: RootSet>(
-    anchor: &S::Anchor,
-    table: &mut S::Table,
-    space: &Space,
-    top: usize,
-) {
-    let mut starts = vec![0u64; top.div_ceil(64)];
-    let mut objects = Vec::new();
-    let mut w = 0;
-    while w < top {
-        // SAFETY: `w < top <= space.words()`.
-        let header = unsafe { *space.at(space.addr_of(w)) };
-        match Header::decode(header) {
-            Header::Object(shape) if shape.words().is_some_and(|n| w + n <= top) => {
-                starts[w / 64] |= 1 << (w % 64);
-                objects.push((w, shape));
-                w += shape.words().unwrap_or(1);
-            }
-            other => panic!(
-                "gcroots verifier: word {w} of the current semispace is not an object header: {other:?}"
-            ),
-        }
-    }
-    let is_object = |addr: usize| {
-        space.contains(addr) && addr % WORD == 0 && {
-            let i = space.index_of(addr);
-            i < top && starts[i / 64] & (1 << (i % 64)) != 0
-        }
-    };
-    for &(w, shape) in &objects {
-        for i in 0..shape.fields() {
-            // SAFETY: the field lies inside an object within `0..top`.
-            let value = unsafe { *space.at(space.addr_of(w + 1 + i)) } as usize;
-            if value != 0 && !is_object(value) {
-                panic!(
-                    "gcroots verifier: field {i} of the object at {:#x} points to {value:#x}, \
-                     which is not an object in the current semispace",
-                    space.addr_of(w)
-                );
-            }
-        }
-    }
-    let mut bad = None;
-    let mut n = 0usize;
-    // SAFETY: the closure only reads the roots' values.
-    unsafe {
-        S::trace(anchor, table, |gc| {
-            if bad.is_none() && !is_object(gc.addr()) {
-                bad = Some((n, *gc));
-            }
-            n += 1;
-        })
-    };
-    if let Some((k, gc)) = bad {
-        panic!(
-            "gcroots verifier: root #{k} of {n} holds {gc:?}, which is not an object in the \
-             current semispace (a root the collector did not trace?)"
-        );
-    }
 }

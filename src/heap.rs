@@ -27,152 +27,22 @@
 use core::cell::Cell;
 use core::marker::PhantomData;
 use core::mem;
-use core::ops::{Deref, DerefMut};
 use core::ptr;
 use std::time::Instant;
 
 use crate::collector;
+use crate::config::Config;
 use crate::error::{AllocError, HeapError, RootError};
 use crate::object::{Gc, Header, Shape, WORD};
 use crate::reference::Ref;
 use crate::root::{Persistent, Root};
-use crate::scheme::Scheme;
+use crate::roots::Roots;
+use crate::scheme::sealed::Anchor;
+use crate::scheme::{RootSetMut, RootSetRef, Scheme};
+use crate::scope::Scope;
 use crate::space::Space;
 use crate::stats::Stats;
-
-/// How a heap sizes itself and how much checking it does.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Config {
-    /// The initial size of each semispace, in bytes (rounded up to 8).
-    pub initial_bytes: usize,
-    /// The largest a semispace may grow, in bytes: the limit on live data.
-    pub max_bytes: usize,
-    /// Grow when, after a collection, live data exceeds this percentage of a
-    /// semispace (1 to 100).
-    pub grow_percent: u8,
-    /// Collect before every allocation, so that a value that should have
-    /// been rooted but was not is moved (and, with `poison`, destroyed) at
-    /// the first opportunity.
-    pub stress: bool,
-    /// After each collection, fill the semispace that was evacuated with a
-    /// pattern that no header decodes to, so that reading a stale object
-    /// fails loudly instead of returning old data.
-    pub poison: bool,
-    /// After each collection, check that every root and every reference
-    /// field points at an object in the new semispace; panic with a message
-    /// if not.
-    pub verify: bool,
-}
-
-impl Default for Config {
-    /// 1 MiB semispaces growing at 50% occupancy up to 1 GiB, no checking.
-    fn default() -> Self {
-        Config {
-            initial_bytes: 1 << 20,
-            max_bytes: 1 << 30,
-            grow_percent: 50,
-            stress: false,
-            poison: false,
-            verify: false,
-        }
-    }
-}
-
-impl Config {
-    /// Stress, poisoning and verification on, small initial semispaces: the
-    /// configuration that makes a missing root show up deterministically
-    /// (SpiderMonkey calls this *zeal*). Slow; for tests.
-    pub fn zeal() -> Config {
-        Config {
-            initial_bytes: 4 << 10,
-            stress: true,
-            poison: true,
-            verify: true,
-            ..Config::default()
-        }
-    }
-
-    fn validate(&self) -> Result<(usize, usize), HeapError> {
-        if self.max_bytes < WORD || self.initial_bytes < WORD {
-            return Err(HeapError::Config(
-                "initial_bytes and max_bytes must be at least 8",
-            ));
-        }
-        if self.initial_bytes > self.max_bytes {
-            return Err(HeapError::Config("initial_bytes exceeds max_bytes"));
-        }
-        if !(1..=100).contains(&self.grow_percent) {
-            return Err(HeapError::Config("grow_percent must be between 1 and 100"));
-        }
-        let words = |bytes: usize| bytes.div_ceil(WORD);
-        Ok((words(self.initial_bytes), words(self.max_bytes)))
-    }
-}
-
-/// The part of a heap's root set that lives outside the heap, so that roots
-/// can borrow it while the heap is borrowed mutably.
-///
-/// Under the intrusive scheme it is the list that every root links into;
-/// roots borrow it, which proves it outlives them. Under the indexed scheme
-/// it is empty (the table lives in the heap). One `Roots` serves one heap,
-/// for good: see [`HeapError::RootsInUse`].
-pub struct Roots<S: Scheme> {
-    pub(crate) anchor: S::Anchor,
-}
-
-impl<S: Scheme> Roots<S> {
-    /// An empty root set.
-    pub fn new() -> Self {
-        Roots {
-            anchor: S::new_anchor(),
-        }
-    }
-
-    /// A long-lived root holding `value`, which must belong to the heap
-    /// these roots serve. Unlike [`Heap::persist`] this needs no borrow of
-    /// the heap, so it takes the result of an allocation directly:
-    ///
-    /// ```
-    /// # use gcroots::{Heap, Roots, Selected, Shape};
-    /// # let roots = Roots::<Selected>::new();
-    /// # let mut heap = Heap::new(&roots, Default::default()).unwrap();
-    /// let roots = heap.roots();
-    /// let global = roots.persist(heap.alloc(Shape::new(0, 8)).unwrap());
-    /// heap.collect();
-    /// heap.get(&global).write_u64(0, 1);
-    /// heap.release(global).unwrap();
-    /// ```
-    ///
-    /// # Panics
-    ///
-    /// If `value` belongs to another heap (the intrusive scheme checks;
-    /// under the indexed scheme the root goes to `value`'s heap, whose id it
-    /// carries).
-    pub fn persist(&self, value: Ref<'_, S>) -> Persistent<'_, S> {
-        let heap = value.heap;
-        assert!(
-            S::same_anchor(&self.anchor, &heap.roots.anchor),
-            "persist: the value belongs to another heap"
-        );
-        // SAFETY: `value` is a `Ref` of `heap`, whose root set is this one
-        // (checked above, or the scheme roots into `heap`'s own table).
-        Persistent(unsafe { S::persist(&self.anchor, &heap.table, value.gc) })
-    }
-}
-
-impl<S: Scheme> Default for Roots<S> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<S: Scheme> core::fmt::Debug for Roots<S> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Roots")
-            .field("scheme", &S::NAME)
-            .finish_non_exhaustive()
-    }
-}
+use crate::verify;
 
 /// A garbage-collected heap with a moving (Cheney semispace) collector,
 /// rooted by scheme `S`.
@@ -181,12 +51,12 @@ impl<S: Scheme> core::fmt::Debug for Roots<S> {
 /// intrusive scheme borrow them too. The heap is `Send` when the scheme
 /// allows it (indexed) and never `Sync`.
 pub struct Heap<'r, S: Scheme> {
-    pub(crate) roots: &'r Roots<S>,
-    pub(crate) table: S::Table,
+    roots: &'r Roots<S>,
+    table: S::Table,
     /// The semispace objects are allocated in. Invariant: words
     /// `0..top` are a sequence of well-formed objects, every reference in
     /// them and every root points at one of them.
-    pub(crate) space: Space,
+    space: Space,
     /// The other semispace, the same size as `space` and holding nothing
     /// live (poisoned if `config.poison`).
     spare: Space,
@@ -214,7 +84,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
         };
         let space = Space::new(initial).ok_or_else(system)?;
         let spare = Space::new(initial).ok_or_else(system)?;
-        if !S::claim(&roots.anchor) {
+        if !roots.anchor.claim() {
             return Err(HeapError::RootsInUse);
         }
         Ok(Heap {
@@ -351,15 +221,19 @@ impl<'r, S: Scheme> Heap<'r, S> {
     /// The collection proper: `spare` holds the objects, `space` is empty.
     fn evacuate_from_spare(&mut self) {
         let start = Instant::now();
-        let outcome = collector::evacuate::<S>(
-            &self.roots.anchor,
-            &mut self.table,
-            &self.spare,
-            &self.space,
-        );
+        let roots = &self.roots.anchor;
+        let set = RootSetMut {
+            anchor: roots,
+            table: &mut self.table,
+        };
+        let outcome = collector::evacuate::<S>(set, &self.spare, &self.space);
         self.top = outcome.top;
         if self.config.verify {
-            collector::verify::<S>(&self.roots.anchor, &mut self.table, &self.space, self.top);
+            let set = RootSetMut {
+                anchor: roots,
+                table: &mut self.table,
+            };
+            verify::verify::<S>(set, &self.space, self.top);
         }
         if self.config.poison {
             self.spare.poison();
@@ -383,8 +257,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
     /// block). The scope dereferences to the heap.
     #[inline]
     pub fn scope(&mut self) -> Scope<'_, 'r, S> {
-        let mark = S::enter(&self.table);
-        Scope { heap: self, mark }
+        Scope::enter(self)
     }
 
     /// The object `root` holds.
@@ -426,7 +299,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
 
     /// Ends a long-lived root.
     pub fn release(&self, root: Persistent<'_, S>) -> Result<(), RootError> {
-        S::release(&self.roots.anchor, &self.table, root.0)
+        S::release(self.root_set(), root.0)
     }
 
     /// Counters and sizes.
@@ -455,14 +328,14 @@ impl<'r, S: Scheme> Heap<'r, S> {
 
     /// How many roots are alive (all kinds; may walk them).
     pub fn root_count(&self) -> usize {
-        S::count(&self.roots.anchor, &self.table)
+        S::count(self.root_set())
     }
 
     /// Long-lived roots dropped without being released (indexed scheme:
     /// manual roots; the intrusive scheme's unroot themselves). Their
     /// objects stay alive until the heap is dropped.
     pub fn leaked_roots(&self) -> usize {
-        S::leaked(&self.roots.anchor, &self.table)
+        S::leaked(self.root_set())
     }
 
     /// The root set, borrowed for `'r` rather than for the borrow of the
@@ -481,6 +354,38 @@ impl<'r, S: Scheme> Heap<'r, S> {
             other as *const Heap<'_, S> as *const (),
         )
     }
+
+    /// The root set, borrowed: the one context the scheme's bindings take.
+    #[inline(always)]
+    pub(crate) fn root_set(&self) -> RootSetRef<'_, 'r, S> {
+        RootSetRef {
+            anchor: &self.roots.anchor,
+            table: &self.table,
+        }
+    }
+
+    /// The heap's table (see [`Roots::with`]).
+    #[inline(always)]
+    pub(crate) fn table(&self) -> &S::Table {
+        &self.table
+    }
+
+    /// A pointer to the header of the object at `gc`, after checking that
+    /// the address is in the current semispace (reading the word is then
+    /// sound; whether it is a live header is for the caller to decode).
+    ///
+    /// # Panics
+    ///
+    /// If it is not: a root the collector did not see.
+    #[inline(always)]
+    #[track_caller]
+    pub(crate) fn header_ptr(&self, gc: Gc) -> *mut u64 {
+        let addr = gc.addr();
+        if !self.space.contains(addr) {
+            crate::reference::stale(gc, "its address is outside the heap's current semispace");
+        }
+        self.space.at(addr)
+    }
 }
 
 impl<S: Scheme> core::fmt::Debug for Heap<'_, S> {
@@ -491,76 +396,6 @@ impl<S: Scheme> core::fmt::Debug for Heap<'_, S> {
             .field("capacity_bytes", &(self.space.words() * WORD))
             .field("limit_bytes", &self.limit_bytes())
             .finish_non_exhaustive()
-    }
-}
-
-/// A scope: borrows the heap mutably, dereferences to it, and on drop
-/// releases the scoped roots made inside it (indexed scheme) or does
-/// nothing (intrusive scheme). Scopes nest by construction.
-pub struct Scope<'a, 'r, S: Scheme> {
-    heap: &'a mut Heap<'r, S>,
-    mark: S::Mark,
-}
-
-impl<'a, 'r, S: Scheme> Scope<'a, 'r, S> {
-    /// Exits the scope and returns the object `root` holds, as an unrooted
-    /// reference on the enclosing heap: how a function that builds an object
-    /// under its own scope returns it (V8's `EscapableHandleScope::Escape`).
-    /// The caller roots it before its next allocation.
-    ///
-    /// ```
-    /// # use gcroots::{root, AllocError, Heap, Ref, Scheme, Shape};
-    /// fn pair<'h, S: Scheme>(heap: &'h mut Heap<'_, S>) -> Result<Ref<'h, S>, AllocError> {
-    ///     let mut scope = heap.scope();
-    ///     root!(scope, let a = scope.alloc(Shape::new(0, 8))?);
-    ///     root!(scope, let b = scope.alloc(Shape::new(0, 8))?);
-    ///     root!(scope, let p = scope.alloc_with(Shape::new(2, 0), &[a, b])?);
-    ///     Ok(scope.escape(&p))
-    /// }
-    /// # let roots = gcroots::Roots::<gcroots::Selected>::new();
-    /// # let mut heap = Heap::new(&roots, gcroots::Config::zeal()).unwrap();
-    /// root!(heap, let p = pair(&mut heap).unwrap());
-    /// assert!(heap.get(&p).field(1).is_some());
-    /// ```
-    ///
-    /// # Panics
-    ///
-    /// As [`Root::get`], if `root` is stale or of another heap.
-    #[inline]
-    #[track_caller]
-    pub fn escape<R: Root<S>>(self, root: &R) -> Ref<'a, S> {
-        let gc = root.get(self.heap).gc;
-        let this = mem::ManuallyDrop::new(self);
-        // SAFETY: `this` is never used or dropped again, so moving the
-        // `&mut` out of it is a move, not a copy.
-        let heap: &'a mut Heap<'r, S> = unsafe { ptr::read(&this.heap) };
-        S::exit(&heap.table, this.mark);
-        let heap: &'a Heap<'r, S> = heap;
-        // SAFETY: `gc` was current when read above, and nothing has
-        // allocated or collected since.
-        unsafe { Ref::new(heap, gc) }
-    }
-}
-
-impl<'r, S: Scheme> Deref for Scope<'_, 'r, S> {
-    type Target = Heap<'r, S>;
-    #[inline(always)]
-    fn deref(&self) -> &Heap<'r, S> {
-        self.heap
-    }
-}
-
-impl<'r, S: Scheme> DerefMut for Scope<'_, 'r, S> {
-    #[inline(always)]
-    fn deref_mut(&mut self) -> &mut Heap<'r, S> {
-        self.heap
-    }
-}
-
-impl<S: Scheme> Drop for Scope<'_, '_, S> {
-    #[inline(always)]
-    fn drop(&mut self) {
-        S::exit(&self.heap.table, self.mark);
     }
 }
 
@@ -582,7 +417,7 @@ mod missing_root {
         root!(heap, let kept = heap.alloc(Shape::new(1, 8)).unwrap());
         let lost = heap.alloc(Shape::new(1, 8)).unwrap();
         lost.write_u64(0, 42);
-        let lost = lost.gc;
+        let lost = lost.gc();
         for _ in 0..collections {
             heap.collect();
         }

@@ -62,39 +62,39 @@
 //! assert_eq!(heap.stats().collections, 1);
 //! ```
 
-#![deny(unsafe_op_in_unsafe_fn)]
-#![warn(missing_docs)]
-
 #[cfg(not(any(feature = "intrusive", feature = "indexed")))]
 compile_error!(
     "gcroots: no rooting scheme selected. Enable the `intrusive` feature, the `indexed` feature, or both (the default)."
 );
 
 mod collector;
+mod config;
 mod error;
 mod heap;
-#[cfg(feature = "indexed")]
-mod indexed;
-#[cfg(feature = "intrusive")]
-mod intrusive;
 mod object;
 mod reference;
 mod root;
+mod roots;
 mod scheme;
+mod schemes;
+mod scope;
 mod space;
 mod stats;
-pub mod workloads;
+mod verify;
 
+pub use config::Config;
 pub use error::{AllocError, HeapError, RootError};
-pub use heap::{Config, Heap, Roots, Scope};
-#[cfg(feature = "indexed")]
-pub use indexed::{Indexed, NoAnchor};
-#[cfg(feature = "intrusive")]
-pub use intrusive::Intrusive;
-pub use object::{Gc, MAX_BYTES, MAX_FIELDS, Shape};
+pub use heap::Heap;
+pub use object::{MAX_BYTES, MAX_FIELDS, Shape};
 pub use reference::Ref;
 pub use root::{Local, Persistent, Root};
-pub use scheme::{RootSet, Scheme};
+pub use roots::Roots;
+pub use scheme::Scheme;
+#[cfg(feature = "indexed")]
+pub use schemes::indexed::Indexed;
+#[cfg(feature = "intrusive")]
+pub use schemes::intrusive::Intrusive;
+pub use scope::Scope;
 pub use stats::Stats;
 
 /// The scheme the features select: [`Intrusive`] if only `intrusive` is on,
@@ -107,8 +107,14 @@ pub type Selected = Intrusive;
 #[cfg(feature = "indexed")]
 pub type Selected = Indexed;
 
-/// What [`root!`] expands to. Not public API.
+/// What [`root!`] expands to. Not public API: public only because a macro
+/// expands in the caller's crate.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::root::{__root, Slot};
 }
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

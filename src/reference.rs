@@ -20,8 +20,8 @@ use crate::scheme::Scheme;
 ///
 /// Two words (the heap and the address); `Copy`; neither `Send` nor `Sync`.
 pub struct Ref<'h, S: Scheme> {
-    pub(crate) heap: &'h Heap<'h, S>,
-    pub(crate) gc: Gc,
+    heap: &'h Heap<'h, S>,
+    gc: Gc,
 }
 
 impl<S: Scheme> Clone for Ref<'_, S> {
@@ -44,6 +44,18 @@ impl<'h, S: Scheme> Ref<'h, S> {
         Ref { heap, gc }
     }
 
+    /// The heap the object belongs to.
+    #[inline(always)]
+    pub(crate) fn heap(self) -> &'h Heap<'h, S> {
+        self.heap
+    }
+
+    /// The object's address.
+    #[inline(always)]
+    pub(crate) fn gc(self) -> Gc {
+        self.gc
+    }
+
     /// Whether this object belongs to `heap`.
     #[inline(always)]
     pub(crate) fn is_in(self, heap: &Heap<'_, S>) -> bool {
@@ -53,15 +65,7 @@ impl<'h, S: Scheme> Ref<'h, S> {
     /// The header word's address, checked to be in the current semispace.
     #[inline(always)]
     fn ptr(self) -> *mut u64 {
-        let space = &self.heap.space;
-        let addr = self.gc.addr();
-        if !space.contains(addr) {
-            stale(
-                self.gc,
-                "its address is outside the heap's current semispace",
-            );
-        }
-        space.at(addr)
+        self.heap.header_ptr(self.gc)
     }
 
     /// The object's shape, from its header.
@@ -219,10 +223,12 @@ impl<S: Scheme> fmt::Debug for Ref<'_, S> {
     }
 }
 
+/// Reports a reference to an object that is not where the heap keeps its
+/// live objects: a root the collector did not see.
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn stale(gc: Gc, why: &str) -> ! {
+pub(crate) fn stale(gc: Gc, why: &str) -> ! {
     panic!("gcroots: stale object reference {gc:?}: {why} (a root the collector did not see?)")
 }
 

@@ -38,9 +38,11 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 
 use crate::error::RootError;
-use crate::heap::{Heap, Roots};
+use crate::heap::Heap;
 use crate::reference::Ref;
+use crate::roots::Roots;
 use crate::scheme::Scheme;
+use crate::scheme::sealed::Anchor;
 
 /// A rooted reference to an object: the collector keeps its object alive
 /// and the root up to date when objects move.
@@ -122,6 +124,22 @@ impl<S: Scheme> Local<'_, S> {
     }
 }
 
+#[cfg(feature = "indexed")]
+impl Local<'_, crate::Indexed> {
+    /// The same handle without the borrow of the frame that made it.
+    ///
+    /// [`root!`](crate::root) ties every [`Local`] to its frame, so that code
+    /// generic over the scheme is correct under both. Under the indexed
+    /// scheme a scoped root is a plain index: detached, it is `'static`,
+    /// `Send` and `Sync`, and can be stored or sent anywhere, as Wasmtime's
+    /// `Rooted<T>`. It stays valid until its scope exits; using it
+    /// afterwards is a [`RootError::Stale`], never a wrong object.
+    #[inline(always)]
+    pub fn detach(self) -> Local<'static, crate::Indexed> {
+        Local::new(self.repr)
+    }
+}
+
 impl<S: Scheme> Clone for Local<'_, S> {
     #[inline(always)]
     fn clone(&self) -> Self {
@@ -137,7 +155,7 @@ impl<S: Scheme> Root<S> for Local<'_, S> {
     #[inline(always)]
     fn try_get<'h>(&self, heap: &'h Heap<'_, S>) -> Result<Ref<'h, S>, RootError> {
         // SAFETY: `self` is alive, so the slot it borrows is.
-        let gc = unsafe { S::load(&heap.roots.anchor, &heap.table, &self.repr)? };
+        let gc = unsafe { S::load(heap.root_set(), &self.repr)? };
         // SAFETY: `load` succeeded, so the root belongs to `heap`'s root set,
         // whose every root holds a current object.
         Ok(unsafe { Ref::new(heap, gc) })
@@ -145,11 +163,10 @@ impl<S: Scheme> Root<S> for Local<'_, S> {
 
     #[inline(always)]
     fn try_set(&self, value: Ref<'_, S>) -> Result<(), RootError> {
-        let heap = value.heap;
         // SAFETY: `self` is alive, so the slot it borrows is; `value` is a
-        // `Ref` of `heap`, so its object is current for the root set it is
+        // `Ref` of its heap, so its object is current for the root set it is
         // stored into (`store` checks the root belongs to that set).
-        unsafe { S::store(&heap.roots.anchor, &heap.table, &self.repr, value.gc) }
+        unsafe { S::store(value.heap().root_set(), &self.repr, value.gc()) }
     }
 }
 
@@ -170,16 +187,15 @@ impl<S: Scheme> sealed::Sealed for Persistent<'_, S> {}
 impl<S: Scheme> Root<S> for Persistent<'_, S> {
     #[inline(always)]
     fn try_get<'h>(&self, heap: &'h Heap<'_, S>) -> Result<Ref<'h, S>, RootError> {
-        let gc = S::load_persistent(&heap.roots.anchor, &heap.table, &self.0)?;
+        let gc = S::load_persistent(heap.root_set(), &self.0)?;
         // SAFETY: as for `Local::try_get`.
         Ok(unsafe { Ref::new(heap, gc) })
     }
 
     #[inline(always)]
     fn try_set(&self, value: Ref<'_, S>) -> Result<(), RootError> {
-        let heap = value.heap;
         // SAFETY: as for `Local::try_set`.
-        unsafe { S::store_persistent(&heap.roots.anchor, &heap.table, &self.0, value.gc) }
+        unsafe { S::store_persistent(value.heap().root_set(), &self.0, value.gc()) }
     }
 }
 
@@ -194,6 +210,12 @@ impl<S: Scheme> fmt::Debug for Persistent<'_, S> {
 /// keeps its node there, the indexed scheme keeps nothing.
 #[doc(hidden)]
 pub struct Slot<'r, S: Scheme>(S::SlotRepr<'r>);
+
+impl<S: Scheme> fmt::Debug for Slot<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Slot<{}>", S::NAME)
+    }
+}
 
 impl<S: Scheme> Slot<'_, S> {
     /// An empty slot.
@@ -220,9 +242,9 @@ pub fn __root<'s, 'r: 's, S: Scheme>(
     slot: Pin<&'s mut Slot<'r, S>>,
     value: Ref<'_, S>,
 ) -> Local<'s, S> {
-    let heap = value.heap;
+    let heap = value.heap();
     assert!(
-        S::same_anchor(&roots.anchor, &heap.roots.anchor),
+        roots.anchor.same(&heap.roots().anchor),
         "root!: the value belongs to another heap than the one named"
     );
     // SAFETY: `Slot` is a plain wrapper: the field is pinned exactly when the
@@ -232,7 +254,7 @@ pub fn __root<'s, 'r: 's, S: Scheme>(
     // above, or the scheme roots into `heap`'s own table): its object is
     // current for that set. The `Local` borrows the slot for `'s`, as long as
     // the representation is valid.
-    Local::new(unsafe { S::root(&roots.anchor, &heap.table, inner, value.gc) })
+    Local::new(unsafe { S::root(roots.with(heap), inner, value.gc()) })
 }
 
 /// Roots a value and binds the root to a name, under any scheme.

@@ -1,63 +1,105 @@
-//! [`Scheme`]: what a rooting scheme provides, and [`RootSet`]: what the
-//! collector asks of it.
+//! [`Scheme`]: what a rooting scheme is, and the sealed bindings through
+//! which the heap, the roots and the collector use it.
 //!
 //! A scheme is a marker type ([`Intrusive`](crate::Intrusive),
 //! [`Indexed`](crate::Indexed)) that names the representation of each kind
-//! of root and the operations on them. Both traits are sealed: the heap
-//! trusts their implementations to keep every stored [`Gc`] current (that
-//! is what makes [`Ref`](crate::Ref) sound), so only this crate implements
-//! them.
+//! of root and the operations on them. The heap trusts those operations to
+//! keep every stored [`Gc`] current (that is what makes [`Ref`](crate::Ref)
+//! sound), so the trait that carries them is sealed: only this crate
+//! implements it.
 //!
 //! A scheme keeps its root set in up to two places:
 //!
 //! - an **anchor**, outside the heap, that roots may borrow for as long as
-//!   they live (the intrusive scheme's [`RootList`](gcroots_intrusive::RootList);
-//!   nothing for the indexed scheme). The user owns it, in
-//!   [`Roots`](crate::Roots), and the heap borrows it;
+//!   they live (the intrusive scheme's
+//!   [`RootList`](gcroots_intrusive::RootList); nothing for the indexed
+//!   scheme). The user owns it, in [`Roots`](crate::Roots), and the heap
+//!   borrows it;
 //! - a **table**, owned by the heap (the indexed scheme's
 //!   [`RootTable`](gcroots_indexed::RootTable); nothing for the intrusive
 //!   scheme).
-
-use core::pin::Pin;
-
-use crate::error::RootError;
-use crate::object::Gc;
+//!
+//! Every operation takes the two together as one borrowed context, a
+//! [`RootSetRef`] that the heap hands out (or, for the collector, a
+//! [`RootSetMut`]); each scheme reads the part it keeps.
 
 /// A rooting scheme: [`Intrusive`](crate::Intrusive) or
 /// [`Indexed`](crate::Indexed). Code generic over `S: Scheme` runs
 /// unchanged under either.
-pub trait Scheme: RootSet {
+///
+/// Sealed: the heap relies on the scheme's operations to keep every root
+/// current, so only this crate implements it.
+pub trait Scheme: sealed::Bindings {
     /// A short name for reports: `"intrusive"` or `"indexed"`.
     const NAME: &'static str;
 }
 
-/// The collector's view of a scheme's root set: enumerate every root and
-/// rewrite it in place. The companion of [`Root`](crate::Root), which is
-/// the user's view.
-pub trait RootSet: sealed::Bindings {
-    /// Calls `f` on every root of the set.
-    ///
-    /// # Safety
-    ///
-    /// `f` must not create, drop, read or write any root of this set, nor
-    /// call anything that might.
-    unsafe fn trace(anchor: &Self::Anchor, table: &mut Self::Table, f: impl FnMut(&mut Gc));
+pub(crate) use sealed::{RootSetMut, RootSetRef};
 
-    /// How many roots the set holds (may walk them).
-    fn count(anchor: &Self::Anchor, table: &Self::Table) -> usize;
-}
-
+/// Sealed: `pub` items in a private module, so that the bounds of the public
+/// [`Scheme`] may name them while no code outside this crate can.
 pub(crate) mod sealed {
-    use super::*;
+    use core::pin::Pin;
+
+    use crate::error::RootError;
+    use crate::object::Gc;
+
+    /// The root set of one heap, borrowed: the anchor (for `'r`, the borrow of
+    /// the [`Roots`](crate::Roots)) and the heap's table (for `'h`). Made by
+    /// [`Heap::root_set`](crate::Heap); the one context every binding takes.
+    pub struct RootSetRef<'h, 'r, S: Bindings> {
+        pub(crate) anchor: &'r S::Anchor,
+        pub(crate) table: &'h S::Table,
+    }
+
+    impl<S: Bindings> Clone for RootSetRef<'_, '_, S> {
+        #[inline(always)]
+        fn clone(&self) -> Self {
+            *self
+        }
+    }
+
+    impl<S: Bindings> Copy for RootSetRef<'_, '_, S> {}
+
+    impl<S: Bindings> core::fmt::Debug for RootSetRef<'_, '_, S> {
+        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            f.debug_struct("RootSetRef").finish_non_exhaustive()
+        }
+    }
+
+    impl<S: Bindings> core::fmt::Debug for RootSetMut<'_, '_, S> {
+        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            f.debug_struct("RootSetMut").finish_non_exhaustive()
+        }
+    }
+
+    /// The root set of one heap, borrowed by the collector: as
+    /// [`RootSetRef`], with the table borrowed exclusively, so that nothing
+    /// else can root, read or release while the collector rewrites the roots.
+    pub struct RootSetMut<'h, 'r, S: Bindings> {
+        pub(crate) anchor: &'r S::Anchor,
+        pub(crate) table: &'h mut S::Table,
+    }
+
+    /// What a scheme keeps outside the heap.
+    pub trait Anchor: Default + 'static {
+        /// Marks the anchor as serving one heap; `false` if it already
+        /// does (or did).
+        fn claim(&self) -> bool;
+        /// Whether `self` and `other` are the same root set, where the
+        /// scheme can tell (an empty anchor says yes: its roots go to the
+        /// table of the heap a value came from, and carry that table's id).
+        fn same(&self, other: &Self) -> bool;
+    }
 
     /// The representations and operations of a scheme. Every `Gc` passed in
-    /// must be *current*: the address of a live object of the heap that owns
-    /// `anchor` and `table` (hence the `unsafe fn`s). In return every `Gc`
+    /// must be *current*: the address of a live object of the heap whose
+    /// root set is `set` (hence the `unsafe fn`s). In return every `Gc`
     /// handed out is current, because the heap's collector rewrites every
     /// root it holds.
     pub trait Bindings: Sized + 'static {
         /// Outside the heap, borrowed by the heap and by roots.
-        type Anchor;
+        type Anchor: Anchor;
         /// Owned by the heap.
         type Table;
         /// Pinned storage for one stack root, provided by `root!`; starts
@@ -72,24 +114,18 @@ pub(crate) mod sealed {
         /// Where a scope began.
         type Mark: Copy;
 
-        fn new_anchor() -> Self::Anchor;
+        /// An empty table, for a new heap.
         fn new_table() -> Self::Table;
-        /// Marks the anchor as serving one heap; `false` if already taken.
-        fn claim(anchor: &Self::Anchor) -> bool;
-        /// Whether two anchors are the same root set, when the scheme can
-        /// tell (the indexed scheme's anchor is empty and says yes).
-        fn same_anchor(a: &Self::Anchor, b: &Self::Anchor) -> bool;
 
-        /// Roots `gc` in `slot` (the intrusive scheme) or in `table`'s
+        /// Roots `gc` in `slot` (the intrusive scheme) or in the table's
         /// innermost scope (the indexed scheme). The result is valid while
         /// `slot` stays borrowed for `'s`.
         ///
         /// # Safety
         ///
-        /// `gc` is current for the heap that owns `anchor` and `table`.
+        /// `gc` is current for the heap whose root set is `set`.
         unsafe fn root<'s, 'r: 's>(
-            anchor: &'r Self::Anchor,
-            table: &Self::Table,
+            set: RootSetRef<'_, 'r, Self>,
             slot: Pin<&'s mut Self::SlotRepr<'r>>,
             gc: Gc,
         ) -> Self::LocalRepr;
@@ -102,8 +138,7 @@ pub(crate) mod sealed {
         /// `root` was returned by [`root`](Self::root), and the slot it
         /// borrowed is still borrowed (the `Local` holding it is alive).
         unsafe fn load(
-            anchor: &Self::Anchor,
-            table: &Self::Table,
+            set: RootSetRef<'_, '_, Self>,
             root: &Self::LocalRepr,
         ) -> Result<Gc, RootError>;
 
@@ -112,10 +147,9 @@ pub(crate) mod sealed {
         /// # Safety
         ///
         /// As for [`load`](Self::load); and `gc` is current for the heap
-        /// that owns `anchor` and `table`.
+        /// whose root set is `set`.
         unsafe fn store(
-            anchor: &Self::Anchor,
-            table: &Self::Table,
+            set: RootSetRef<'_, '_, Self>,
             root: &Self::LocalRepr,
             gc: Gc,
         ) -> Result<(), RootError>;
@@ -125,40 +159,51 @@ pub(crate) mod sealed {
         /// # Safety
         ///
         /// As for [`root`](Self::root).
-        unsafe fn persist<'r>(
-            anchor: &'r Self::Anchor,
-            table: &Self::Table,
-            gc: Gc,
-        ) -> Self::PersistentRepr<'r>;
+        unsafe fn persist<'r>(set: RootSetRef<'_, 'r, Self>, gc: Gc) -> Self::PersistentRepr<'r>;
 
+        /// The object a long-lived root holds, if it belongs to this root
+        /// set.
         fn load_persistent(
-            anchor: &Self::Anchor,
-            table: &Self::Table,
+            set: RootSetRef<'_, '_, Self>,
             root: &Self::PersistentRepr<'_>,
         ) -> Result<Gc, RootError>;
 
+        /// Makes a long-lived root hold `gc`.
+        ///
         /// # Safety
         ///
         /// As for [`root`](Self::root).
         unsafe fn store_persistent(
-            anchor: &Self::Anchor,
-            table: &Self::Table,
+            set: RootSetRef<'_, '_, Self>,
             root: &Self::PersistentRepr<'_>,
             gc: Gc,
         ) -> Result<(), RootError>;
 
         /// Ends a long-lived root.
         fn release(
-            anchor: &Self::Anchor,
-            table: &Self::Table,
+            set: RootSetRef<'_, '_, Self>,
             root: Self::PersistentRepr<'_>,
         ) -> Result<(), RootError>;
 
-        fn enter(table: &Self::Table) -> Self::Mark;
-        fn exit(table: &Self::Table, mark: Self::Mark);
+        /// Enters a scope.
+        fn enter(set: RootSetRef<'_, '_, Self>) -> Self::Mark;
+        /// Exits the scope that `mark` began.
+        fn exit(set: RootSetRef<'_, '_, Self>, mark: Self::Mark);
 
         /// Long-lived roots dropped without being released, where the scheme
         /// can count them.
-        fn leaked(anchor: &Self::Anchor, table: &Self::Table) -> usize;
+        fn leaked(set: RootSetRef<'_, '_, Self>) -> usize;
+
+        /// Calls `f` on every root of the set, so that the collector can
+        /// rewrite each in place.
+        ///
+        /// # Safety
+        ///
+        /// `f` must not create, drop, read or write any root of this set, nor
+        /// call anything that might.
+        unsafe fn trace(set: RootSetMut<'_, '_, Self>, f: impl FnMut(&mut Gc));
+
+        /// How many roots the set holds (may walk them).
+        fn count(set: RootSetRef<'_, '_, Self>) -> usize;
     }
 }

@@ -8,8 +8,9 @@
 //! Sizes shrink under miri and in zeal mode (where every allocation copies
 //! the live data); the paths exercised are the same.
 
-use std::panic::{self, AssertUnwindSafe};
+mod common;
 
+use common::panic_message;
 use gcroots::{
     AllocError, Config, Heap, HeapError, Persistent, Ref, Root, RootError, Roots, Scheme, Shape,
     root,
@@ -30,15 +31,6 @@ fn size(config: &Config, full: usize, small: usize) -> usize {
         (true, true) => (small / 6).max(4),
         _ => small,
     }
-}
-
-/// The message of the panic `f` raises.
-fn panic_message(f: impl FnOnce()) -> String {
-    let err = panic::catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    err.downcast_ref::<String>()
-        .cloned()
-        .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
 }
 
 const CELL: Shape = Shape::new(1, 8);
@@ -70,28 +62,8 @@ fn sum_list<S: Scheme>(mut at: Option<Ref<'_, S>>) -> (u64, usize) {
     (sum, len)
 }
 
-macro_rules! suite {
-    ($($test:ident),* $(,)?) => {
-        #[cfg(feature = "intrusive")]
-        mod intrusive {
-            $(#[test] fn $test() { super::$test::<gcroots::Intrusive>(gcroots::Config::default()) })*
-        }
-        #[cfg(feature = "indexed")]
-        mod indexed {
-            $(#[test] fn $test() { super::$test::<gcroots::Indexed>(gcroots::Config::default()) })*
-        }
-        #[cfg(feature = "intrusive")]
-        mod intrusive_zeal {
-            $(#[test] fn $test() { super::$test::<gcroots::Intrusive>(gcroots::Config::zeal()) })*
-        }
-        #[cfg(feature = "indexed")]
-        mod indexed_zeal {
-            $(#[test] fn $test() { super::$test::<gcroots::Indexed>(gcroots::Config::zeal()) })*
-        }
-    };
-}
-
-suite!(
+common::suite!(
+    configs:
     fresh_objects_are_empty_and_zeroed,
     roots_survive_collections_and_follow_moved_objects,
     unreachable_objects_are_reclaimed,

@@ -5,28 +5,15 @@
 //! `-Zmiri-ignore-leaks` (see `.ci/run`); every other file keeps miri's
 //! leak check.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+mod common;
+
+use common::{YieldOnce, poll};
 
 use gcroots::{Config, Heap, Roots, Scheme, Shape, root};
 
 const CELL: Shape = Shape::new(1, 8);
 
-macro_rules! suite {
-    ($($test:ident),* $(,)?) => {
-        #[cfg(feature = "intrusive")]
-        mod intrusive {
-            $(#[test] fn $test() { super::$test::<gcroots::Intrusive>() })*
-        }
-        #[cfg(feature = "indexed")]
-        mod indexed {
-            $(#[test] fn $test() { super::$test::<gcroots::Indexed>() })*
-        }
-    };
-}
-
-suite!(
+common::suite!(
     forgotten_persistent_root_stays_alive,
     forgotten_future_keeps_its_roots
 );
@@ -54,19 +41,6 @@ fn forgotten_persistent_root_stays_alive<S: Scheme>() {
     drop(roots);
 }
 
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
-        if std::mem::replace(&mut self.0, true) {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
-        }
-    }
-}
-
 /// A future holding a root across an await, polled once and forgotten: its
 /// pinned state (with the intrusive scheme's node in it) is leaked in place,
 /// so the root stays linked in valid memory; the indexed scheme's scoped
@@ -79,11 +53,7 @@ fn forgotten_future_keeps_its_roots<S: Scheme>() {
         YieldOnce(false).await;
         heap.borrow().get(&x).read_u64(0)
     });
-    assert!(
-        fut.as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()))
-            .is_pending()
-    );
+    assert!(poll(fut.as_mut()).is_pending());
     std::mem::forget(fut);
     let mut h = heap.borrow_mut();
     {

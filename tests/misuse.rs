@@ -6,11 +6,13 @@
 //! Written once, generic over the scheme, like the conformance suite; where
 //! the schemes differ by design, each test asserts the outcome of each.
 
+mod common;
+
 use std::cell::RefCell;
-use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
-use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::task::Poll;
+
+use common::{YieldOnce, panic_message, poll};
 
 use gcroots::{Config, Heap, Root, RootError, Roots, Scheme, Shape, root};
 
@@ -20,28 +22,7 @@ fn is_indexed<S: Scheme>() -> bool {
     S::NAME == "indexed"
 }
 
-fn panic_message(f: impl FnOnce()) -> String {
-    let err = panic::catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    err.downcast_ref::<String>()
-        .cloned()
-        .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
-}
-
-macro_rules! suite {
-    ($($test:ident),* $(,)?) => {
-        #[cfg(feature = "intrusive")]
-        mod intrusive {
-            $(#[test] fn $test() { super::$test::<gcroots::Intrusive>() })*
-        }
-        #[cfg(feature = "indexed")]
-        mod indexed {
-            $(#[test] fn $test() { super::$test::<gcroots::Indexed>() })*
-        }
-    };
-}
-
-suite!(
+common::suite!(
     root_with_another_heap_is_an_error,
     root_macro_with_a_value_of_another_heap,
     interleaved_futures_dropped_in_start_order,
@@ -90,20 +71,6 @@ fn root_macro_with_a_value_of_another_heap<S: Scheme>() {
     }
 }
 
-/// A future that returns `Pending` once.
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
-        if std::mem::replace(&mut self.0, true) {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
-        }
-    }
-}
-
 /// Holds two roots across awaits, collecting in between, and returns what
 /// they hold at the end.
 async fn rooted_body<S: Scheme>(heap: &RefCell<Heap<'_, S>>, base: u64) -> u64 {
@@ -120,10 +87,6 @@ async fn rooted_body<S: Scheme>(heap: &RefCell<Heap<'_, S>>, base: u64) -> u64 {
     let h = heap.borrow();
     let b = h.get(&b);
     b.read_u64(0) + b.field(0).unwrap().read_u64(0)
-}
-
-fn poll<F: Future>(f: Pin<&mut F>) -> Poll<F::Output> {
-    f.poll(&mut Context::from_waker(Waker::noop()))
 }
 
 /// Two futures on one thread, each holding roots across awaits, polled

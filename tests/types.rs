@@ -7,6 +7,10 @@
 use core::mem::size_of;
 
 use gcroots::{Heap, Local, Persistent, Ref};
+
+/// What the rooting crates hold for gcroots: an object's address, a
+/// `NonZeroUsize` (the heap's own type for it is not public).
+type Gc = core::num::NonZeroUsize;
 use static_assertions::{assert_eq_size, assert_impl_all, assert_not_impl_any};
 
 #[cfg(feature = "intrusive")]
@@ -16,9 +20,9 @@ mod intrusive {
     use gcroots_intrusive::{PersistentRoot, RootList, StackRoot};
 
     // The nodes themselves: pinned, thread-bound.
-    assert_not_impl_any!(StackRoot<'static, gcroots::Gc>: Send, Sync, Unpin);
-    assert_not_impl_any!(PersistentRoot<'static, gcroots::Gc>: Send, Sync, Unpin);
-    assert_not_impl_any!(RootList<gcroots::Gc>: Send, Sync);
+    assert_not_impl_any!(StackRoot<'static, Gc>: Send, Sync, Unpin);
+    assert_not_impl_any!(PersistentRoot<'static, Gc>: Send, Sync, Unpin);
+    assert_not_impl_any!(RootList<Gc>: Send, Sync);
 
     // What the user holds: a shared borrow of a pinned node, which can be
     // copied but not sent; and a box that cannot be sent either.
@@ -29,13 +33,13 @@ mod intrusive {
 
     assert_eq_size!(Local<'static, Intrusive>, usize);
     assert_eq_size!(Persistent<'static, Intrusive>, usize);
-    assert_eq_size!(StackRoot<'static, gcroots::Gc>, [usize; 3]);
-    assert_eq_size!(PersistentRoot<'static, gcroots::Gc>, [usize; 4]);
+    assert_eq_size!(StackRoot<'static, Gc>, [usize; 3]);
+    assert_eq_size!(PersistentRoot<'static, Gc>, [usize; 4]);
 
     #[test]
     fn sizes() {
         assert_eq!(size_of::<Local<'static, Intrusive>>(), 8);
-        assert_eq!(size_of::<StackRoot<'static, gcroots::Gc>>(), 24);
+        assert_eq!(size_of::<StackRoot<'static, Gc>>(), 24);
     }
 }
 
@@ -56,7 +60,7 @@ mod indexed {
     // shared (objects are written through `&Heap`).
     assert_impl_all!(Heap<'static, Indexed>: Send);
     assert_not_impl_any!(Heap<'static, Indexed>: Sync);
-    assert_not_impl_any!(RootTable<gcroots::Gc>: Sync);
+    assert_not_impl_any!(RootTable<Gc>: Sync);
 
     assert_eq_size!(Local<'static, Indexed>, [u64; 2]);
     assert_eq_size!(Persistent<'static, Indexed>, [u64; 2]);

@@ -28,6 +28,16 @@ impl ScopedRoot {
     pub fn table(self) -> TableId {
         self.table
     }
+
+    /// The slot it names in that table's scope vector.
+    pub fn index(self) -> u32 {
+        self.index
+    }
+
+    /// The generation it was issued with: the slot must still hold it.
+    pub fn generation(self) -> u64 {
+        self.generation
+    }
 }
 
 /// Where a scope began: the LIFO length at entry. Returned by

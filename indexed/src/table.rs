@@ -55,6 +55,12 @@ pub struct Scope<'t, T: Copy> {
     mark: Mark,
 }
 
+impl<T: Copy> core::fmt::Debug for Scope<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Scope").field("mark", &self.mark).finish()
+    }
+}
+
 impl<T: Copy> core::ops::Deref for Scope<'_, T> {
     type Target = RootTable<T>;
     fn deref(&self) -> &RootTable<T> {
@@ -151,10 +157,9 @@ impl<T: Copy> RootTable<T> {
     #[inline]
     pub fn exit(&self, mark: Mark) {
         // The check stays, shaped so that it costs little: the truncation
-        // is conditional and the panic is out of line. An `assert!` with
-        // formatted arguments ahead of the truncation made a scope's
-        // enter + root + exit cost 4.4 ns instead of 3.0 ns on the bench
-        // machine (`cargo bench --bench hot_paths -- create_drop`).
+        // is conditional and the panic is out of line (an `assert!` with
+        // formatted arguments ahead of the truncation cost measurably more:
+        // DESIGN.md).
         let ours = mark.table == self.id;
         self.with(|t| {
             if ours {

@@ -31,20 +31,15 @@
 //! The crate knows nothing of objects or collectors: a root holds any
 //! `T: Copy`, for a collector a GC pointer.
 //!
-//! # Singly linked stack roots, and the figure that decided it
+//! # Singly linked stack roots
 //!
 //! Stack roots are created and dropped in LIFO order nearly always, so the
 //! chain is singly linked as in SpiderMonkey. The alternative was to put
 //! stack roots in the same doubly linked list as persistent roots, which
-//! makes every order O(1). Measured with criterion on a 2-vCPU AMD EPYC
-//! VM (`cargo bench --bench hot_paths -- create_drop` in the workspace:
-//! one root pinned on the stack, linked, read and dropped), the singly
-//! linked [`StackRoot`] costs 2.20 ns and a doubly linked
-//! [`PersistentRoot`] pinned the same way 3.09 ns, 1.4 times as much;
-//! `Vec::push` + `pop` of a pointer, the floor, costs 1.98 ns. The doubly
-//! linked node is also a word larger. Out-of-order drops pay a walk over
-//! the younger roots instead; they are rare (interleaved futures, boxed
-//! roots) and are tested.
+//! makes every order O(1) but costs more per root and a word per node (the
+//! measurement that decided it is in the repository's `DESIGN.md`).
+//! Out-of-order drops pay a walk over the younger roots instead; they are
+//! rare (interleaved futures, boxed roots) and are tested.
 //!
 //! # Sizes (64-bit)
 //!

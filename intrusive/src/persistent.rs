@@ -5,18 +5,9 @@ use core::cell::UnsafeCell;
 use core::marker::PhantomPinned;
 use core::pin::Pin;
 
-use intrusive_collections::{LinkedListLink, UnsafeRef, intrusive_adapter};
+use intrusive_collections::LinkedListLink;
 
-use crate::list::RootList;
-
-/// The part of a persistent root that its list points to.
-pub(crate) struct PersistentNode<T> {
-    pub(crate) link: LinkedListLink,
-    /// As `StackLink::value`: only ever copied in and out.
-    pub(crate) value: UnsafeCell<T>,
-}
-
-intrusive_adapter!(pub(crate) PersistentAdapter<T> = UnsafeRef<PersistentNode<T>>: PersistentNode<T> { link => LinkedListLink });
+use crate::list::{PersistentNode, RootList};
 
 /// A root with an arbitrary lifetime, kept in a doubly linked list so that
 /// it can be unlinked in any order in O(1).

@@ -4,29 +4,8 @@
 use core::cell::{Cell, UnsafeCell};
 use core::marker::PhantomPinned;
 use core::pin::Pin;
-use core::ptr;
 
-use crate::list::RootList;
-
-/// The part of a stack root that its list points to.
-pub(crate) struct StackLink<T> {
-    /// The next older stack root, null at the end of the chain, or
-    /// [`StackLink::unlinked`] when this node is in no chain.
-    pub(crate) next: Cell<*const StackLink<T>>,
-    /// The rooted value. Written by [`StackRoot::store`] and by the list's
-    /// `trace`, read by [`StackRoot::load`]; always by copy, so no reference
-    /// to it outlives a call.
-    pub(crate) value: UnsafeCell<T>,
-}
-
-impl<T> StackLink<T> {
-    /// The `next` of a node that is in no chain. Never a node's address (it
-    /// is the alignment of `StackLink`, in the null page), only compared.
-    #[inline(always)]
-    pub(crate) fn unlinked() -> *const StackLink<T> {
-        ptr::dangling()
-    }
-}
+use crate::list::{RootList, StackLink};
 
 /// A root that lives where its creator put it (usually a stack frame,
 /// through [`stack_root!`](crate::stack_root)), pinned there, holding a `T`

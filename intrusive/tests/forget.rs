@@ -4,42 +4,16 @@
 //! `-Zmiri-ignore-leaks` (see `.ci/run`); every other test file keeps miri's
 //! leak check.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+mod common;
+
+use common::{YieldOnce, poll, traced};
 
 use gcroots_intrusive::{PersistentRoot, RootList, stack_root};
-
-fn traced(list: &RootList<usize>) -> Vec<usize> {
-    let mut seen = Vec::new();
-    // SAFETY: the closure only records values.
-    unsafe { list.trace(|v| seen.push(*v)) };
-    seen.sort();
-    seen
-}
-
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            Poll::Pending
-        }
-    }
-}
 
 async fn body(list: &RootList<usize>, base: usize) -> usize {
     stack_root!(list, let a = base);
     YieldOnce(false).await;
     a.load()
-}
-
-fn poll<F: Future>(f: Pin<&mut F>) -> Poll<F::Output> {
-    f.poll(&mut Context::from_waker(Waker::noop()))
 }
 
 #[test]

@@ -2,10 +2,13 @@
 //! code can end a root's life (out of order, forgotten, unwound, the list
 //! going first). Run under miri with Stacked and Tree Borrows.
 
-use std::future::Future;
+mod common;
+
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::{Pin, pin};
-use std::task::{Context, Poll, Waker};
+use std::task::Poll;
+
+use common::{poll, traced, two_roots_across_awaits};
 
 use gcroots_intrusive::{PersistentRoot, RootList, StackRoot, stack_root};
 use static_assertions::{assert_eq_size, assert_not_impl_any};
@@ -17,15 +20,6 @@ assert_eq_size!(StackRoot<'static, usize>, [usize; 3]);
 assert_eq_size!(Option<StackRoot<'static, usize>>, [usize; 3]);
 assert_eq_size!(PersistentRoot<'static, usize>, [usize; 4]);
 assert_eq_size!(Pin<&StackRoot<'static, usize>>, usize);
-
-/// Every value the list's collector would see, sorted.
-fn traced(list: &RootList<usize>) -> Vec<usize> {
-    let mut seen = Vec::new();
-    // SAFETY: the closure only records values.
-    unsafe { list.trace(|v| seen.push(*v)) };
-    seen.sort();
-    seen
-}
 
 #[test]
 fn lifo_stack_roots_link_and_unlink() {
@@ -74,39 +68,11 @@ fn stack_roots_dropped_out_of_order_take_the_slow_path() {
     assert!(list.is_empty());
 }
 
-/// A future that returns `Pending` once, then `Ready`.
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            Poll::Pending
-        }
-    }
-}
-
-/// An async body that holds two stack roots across two awaits.
-async fn body(list: &RootList<usize>, base: usize) -> usize {
-    stack_root!(list, let a = base);
-    YieldOnce(false).await;
-    stack_root!(list, let b = base + 1);
-    YieldOnce(false).await;
-    a.load() + b.load()
-}
-
-fn poll<F: Future>(f: Pin<&mut F>) -> Poll<F::Output> {
-    f.poll(&mut Context::from_waker(Waker::noop()))
-}
-
 fn interleaved_futures(drop_first_started_first: bool) {
     let list = RootList::new();
     {
-        let mut f1 = Box::pin(body(&list, 100));
-        let mut f2 = Box::pin(body(&list, 200));
+        let mut f1 = Box::pin(two_roots_across_awaits(&list, 100));
+        let mut f2 = Box::pin(two_roots_across_awaits(&list, 200));
         // Alternate: f1 roots 100, f2 roots 200, f1 roots 101, f2 roots 201.
         assert!(poll(f1.as_mut()).is_pending());
         assert!(poll(f2.as_mut()).is_pending());

@@ -14,13 +14,16 @@
 //!   and a 4 MB array), against `copy_nonoverlapping` of the same bytes:
 //!   how close object-by-object Cheney copying comes to a bulk copy.
 
+// criterion's `criterion_group!` defines an undocumented public function.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 use std::pin::pin;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use gcroots::workloads::gcbench;
 use gcroots::{Config, Heap, Indexed, Intrusive, Persistent, Roots, Scheme, Shape, root};
+use gcroots_compare::workloads::gcbench;
 use gcroots_indexed::RootTable;
 use gcroots_intrusive::{PersistentRoot, RootList, StackRoot};
 

@@ -14,7 +14,7 @@
 //! tree having been built whole and on the long-lived data surviving every
 //! collection.
 
-use crate::{AllocError, Heap, Ref, Root, Scheme, Shape, root};
+use gcroots::{AllocError, Heap, Ref, Root, Scheme, Shape, root};
 
 /// The default largest depth, as in the original.
 pub const FULL: u64 = 16;

@@ -11,7 +11,7 @@
 //! it runs that file; otherwise it runs a demo. `--zeal` collects before
 //! every allocation, with poisoning and verification on.
 //!
-//! The evaluator itself is [`gcroots::workloads::interp`]: a tree walker
+//! The evaluator itself is `gcroots_compare::workloads::interp`: a tree walker
 //! generic over `S: Scheme`, holding its temporaries in `root!`s under
 //! scopes and its globals in persistent roots. What an embedder writes is
 //! what this file shows: make the root set, make the heap on it, run, and
@@ -19,8 +19,8 @@
 
 use std::process::ExitCode;
 
-use gcroots::workloads::interp::Interp;
 use gcroots::{Config, Heap, Roots, Scheme, Selected};
+use gcroots_compare::workloads::interp::Interp;
 
 const DEMO: &str = "
 (define (range a b) (if (< a b) (cons a (range (+ a 1) b)) nil))

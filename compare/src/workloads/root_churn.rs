@@ -5,7 +5,7 @@
 //! The values come from a pool of 1,024 objects (or `size`, if fewer) held
 //! by one rooted array; the checksum sums what each root read.
 
-use crate::{AllocError, Heap, Scheme, Shape, root};
+use gcroots::{AllocError, Heap, Scheme, Shape, root};
 
 /// Roots created in a full run.
 pub const FULL: u64 = 20_000_000;

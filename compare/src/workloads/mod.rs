@@ -7,12 +7,12 @@
 //! runner can scale it and the tests can run it tiny.
 //!
 //! The code follows the discipline that is correct under *both* schemes:
-//! every frame that roots values opens a [`Scope`](crate::Scope) (free under
+//! every frame that roots values opens a [`Scope`](gcroots::Scope) (free under
 //! the intrusive scheme, required under the indexed one), results leave a
-//! scope through [`Scope::escape`](crate::Scope::escape), and long-lived
+//! scope through [`Scope::escape`](gcroots::Scope::escape), and long-lived
 //! roots are released explicitly.
 
-use crate::{AllocError, Config, Heap, Scheme};
+use gcroots::{AllocError, Config, Heap, Scheme};
 
 pub mod access;
 pub mod deep_stack;
@@ -38,6 +38,15 @@ pub struct Workload<S: Scheme> {
     pub run: for<'a, 'r> fn(&'a mut Heap<'r, S>, u64) -> Result<u64, AllocError>,
 }
 
+impl<S: Scheme> std::fmt::Debug for Workload<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workload")
+            .field("name", &self.name)
+            .field("scheme", &S::NAME)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<S: Scheme> Workload<S> {
     /// Runs the workload on a fresh heap with its configuration (or with
     /// `config`, if given), returning the checksum and the heap's
@@ -46,7 +55,7 @@ impl<S: Scheme> Workload<S> {
         &self,
         size: u64,
         config: Option<Config>,
-    ) -> Result<(u64, crate::Stats), AllocError> {
+    ) -> Result<(u64, gcroots::Stats), AllocError> {
         self.run_timed(size, config)
             .map(|(checksum, stats, _)| (checksum, stats))
     }
@@ -58,8 +67,8 @@ impl<S: Scheme> Workload<S> {
         &self,
         size: u64,
         config: Option<Config>,
-    ) -> Result<(u64, crate::Stats, std::time::Duration), AllocError> {
-        let roots = crate::Roots::<S>::new();
+    ) -> Result<(u64, gcroots::Stats, std::time::Duration), AllocError> {
+        let roots = gcroots::Roots::<S>::new();
         let config = config.unwrap_or_else(self.config);
         let mut heap = Heap::new(&roots, config).expect("workload configurations are valid");
         let start = std::time::Instant::now();

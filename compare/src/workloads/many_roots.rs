@@ -9,7 +9,7 @@
 //! the root count shrinks to `size`. The checksum reads one root after each
 //! collection and every root at the end.
 
-use crate::{AllocError, Heap, Persistent, Scheme, Shape};
+use gcroots::{AllocError, Heap, Persistent, Scheme, Shape};
 
 /// Root visits in a full run.
 pub const FULL: u64 = 4_000_000;

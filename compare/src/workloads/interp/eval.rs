@@ -1,188 +1,16 @@
-//! A small Lisp whose values all live in the heap: the real program among
-//! the workloads.
-//!
-//! Integers are boxed (every `+` allocates), lists are conses, closures
-//! capture their environment, environments are linked lists of bindings in
-//! the heap. The evaluator is a recursive tree walker, so the Rust stack
-//! holds the evaluator's roots, frame after frame, exactly as a native
-//! interpreter's does. It is written once, generic over the scheme.
-//!
-//! The language: integers, symbols, `nil`, `(quote x)`, `(if c a b)`,
-//! `(define (f args...) body)`, `(define x expr)`, `(lambda (args...) body)`,
-//! and the primitives `+ - * mod < = cons car cdr null?`. `nil` is false,
-//! everything else true; comparisons return `1` or `nil`.
-//!
-//! The workload evaluates [`program`] once, then `(main i)` for `i` in
-//! `0..size`; the checksum sums the results.
+//! The evaluator: a recursive tree walker over heap values, holding its
+//! temporaries in `root!`s under scopes and its globals in persistent
+//! roots.
 
 use std::collections::HashMap;
-use std::fmt;
 
-use crate::{AllocError, Heap, Local, Persistent, Ref, Root, Roots, Scheme, Shape, root};
+use gcroots::{AllocError, Heap, Local, Persistent, Ref, Root, Roots, Scheme, root};
 
-/// Calls of `(main i)` in a full run.
-pub const FULL: u64 = 2_000;
-/// Small enough for zeal mode and miri.
-pub const TINY: u64 = 1;
-
-/// The shortest list `(main i)` builds: 30, or 4 under miri, where every
-/// allocation of the zeal runs costs a collection.
-pub const LIST_BASE: u64 = if cfg!(miri) { 4 } else { 30 };
-/// The smallest Fibonacci number `(main i)` computes: 8, or 3 under miri.
-pub const FIB_BASE: u64 = if cfg!(miri) { 3 } else { 8 };
-
-/// The program, with `LIST_BASE` and `FIB_BASE` to be filled in.
-const TEMPLATE: &str = "
-(define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))
-(define (range a b) (if (< a b) (cons a (range (+ a 1) b)) nil))
-(define (map f l) (if (null? l) nil (cons (f (car l)) (map f (cdr l)))))
-(define (rev l acc) (if (null? l) acc (rev (cdr l) (cons (car l) acc))))
-(define (sum l) (if (null? l) 0 (+ (car l) (sum (cdr l)))))
-(define (square x) (* x x))
-(define (main i)
-  (+ (sum (map square (rev (range 0 (+ LIST_BASE (mod i 20))) nil)))
-     (fib (+ FIB_BASE (mod i 5)))))
-";
-
-/// The program the workload runs: list building, mapping, reversing and
-/// summing over boxed integers, and a naive Fibonacci.
-pub fn program() -> String {
-    TEMPLATE
-        .replace("LIST_BASE", &LIST_BASE.to_string())
-        .replace("FIB_BASE", &FIB_BASE.to_string())
-}
-
-/// What `(main i)` returns, computed in Rust: the expected checksum terms.
-pub fn expected_main(i: u64) -> i64 {
-    let n = (LIST_BASE + i % 20) as i64;
-    let squares: i64 = (0..n).map(|k| k * k).sum();
-    fn fib(n: i64) -> i64 {
-        if n < 2 { n } else { fib(n - 1) + fib(n - 2) }
-    }
-    squares + fib((FIB_BASE + i % 5) as i64)
-}
-
-/// Runs the program, then `(main i)` for `i` in `0..size`.
-pub fn run<S: Scheme>(heap: &mut Heap<'_, S>, size: u64) -> Result<u64, AllocError> {
-    let mut interp = Interp::new(heap)?;
-    let checksum = (|| -> Result<u64, Error> {
-        interp.eval_str(heap, &program())?;
-        let mut sum = 0u64;
-        for i in 0..size {
-            let result = interp.eval_str(heap, &format!("(main {i})"))?;
-            sum = sum.wrapping_add(
-                result
-                    .as_int()
-                    .ok_or(Error::Type("main returns an integer"))? as u64,
-            );
-        }
-        Ok(sum)
-    })();
-    interp.release(heap);
-    match checksum {
-        Ok(sum) => Ok(sum),
-        Err(Error::Alloc(e)) => Err(e),
-        Err(e) => panic!("the interp workload's program failed: {e}"),
-    }
-}
-
-const TAG_NIL: u64 = 0;
-const TAG_INT: u64 = 1;
-const TAG_SYMBOL: u64 = 2;
-const TAG_CONS: u64 = 3;
-const TAG_LAMBDA: u64 = 4;
-const TAG_BINDING: u64 = 5;
-
-const NIL: Shape = Shape::new(0, 8);
-const INT: Shape = Shape::new(0, 16);
-const SYMBOL: Shape = Shape::new(0, 16);
-/// car, cdr
-const CONS: Shape = Shape::new(2, 8);
-/// params, body, env
-const LAMBDA: Shape = Shape::new(3, 8);
-/// value, next; the symbol id in the data
-const BINDING: Shape = Shape::new(2, 16);
-
-/// Why evaluation failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Error {
-    /// The heap refused an allocation.
-    Alloc(AllocError),
-    /// A symbol with no binding.
-    Unbound(String),
-    /// An operation on the wrong kind of value.
-    Type(&'static str),
-    /// The source text is malformed.
-    Syntax(String),
-}
-
-impl From<AllocError> for Error {
-    fn from(e: AllocError) -> Error {
-        Error::Alloc(e)
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Alloc(e) => write!(f, "{e}"),
-            Error::Unbound(name) => write!(f, "unbound symbol `{name}`"),
-            Error::Type(what) => write!(f, "type error: {what}"),
-            Error::Syntax(what) => write!(f, "syntax error: {what}"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
-/// A value read back from the heap.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Value {
-    /// `nil`, the empty list.
-    Nil,
-    /// An integer.
-    Int(i64),
-    /// A symbol.
-    Symbol(String),
-    /// A list (proper or not: the tail, if not nil, is the last element).
-    List(Vec<Value>, Option<Box<Value>>),
-    /// A closure.
-    Lambda,
-}
-
-impl Value {
-    /// The integer, if this is one.
-    pub fn as_int(&self) -> Option<i64> {
-        match self {
-            Value::Int(n) => Some(*n),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Value::Nil => f.write_str("nil"),
-            Value::Int(n) => write!(f, "{n}"),
-            Value::Symbol(s) => f.write_str(s),
-            Value::Lambda => f.write_str("#<lambda>"),
-            Value::List(items, tail) => {
-                f.write_str("(")?;
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(" ")?;
-                    }
-                    write!(f, "{item}")?;
-                }
-                if let Some(tail) = tail {
-                    write!(f, " . {tail}")?;
-                }
-                f.write_str(")")
-            }
-        }
-    }
-}
+use super::lexer::tokenize;
+use super::value::{
+    self, BINDING, Error, NIL, TAG_BINDING, TAG_CONS, TAG_LAMBDA, TAG_NIL, TAG_SYMBOL, Value, car,
+    cdr, cons, int, int_of, lambda, symbol, symbol_id,
+};
 
 /// The special forms and primitives, by symbol id (interned first, in this
 /// order).
@@ -232,8 +60,17 @@ const NIL_SYMBOL: u64 = BUILTINS.len() as u64;
 pub struct Interp<'r, S: Scheme> {
     names: Vec<String>,
     ids: HashMap<String, u64>,
-    nil: Persistent<'r, S>,
+    pub(super) nil: Persistent<'r, S>,
     globals: Persistent<'r, S>,
+}
+
+impl<S: Scheme> std::fmt::Debug for Interp<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Interp")
+            .field("scheme", &S::NAME)
+            .field("symbols", &self.names.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'r, S: Scheme> Interp<'r, S> {
@@ -265,7 +102,7 @@ impl<'r, S: Scheme> Interp<'r, S> {
         heap.release(self.globals).expect("a root of this heap");
     }
 
-    fn intern(&mut self, name: &str) -> u64 {
+    pub(super) fn intern(&mut self, name: &str) -> u64 {
         if let Some(&id) = self.ids.get(name) {
             return id;
         }
@@ -285,81 +122,10 @@ impl<'r, S: Scheme> Interp<'r, S> {
             root!(scope, let expr = self.parse(&mut scope, &tokens, &mut at)?);
             root!(scope, let env = scope.get(&self.nil));
             root!(scope, let value = self.eval(&mut scope, &expr, &env)?);
-            last = self.read(scope.get(&value));
+            last = value::read(scope.get(&value), &self.names);
         }
         Ok(last)
     }
-
-    /// Reads a heap value back into a [`Value`].
-    fn read(&self, value: Ref<'_, S>) -> Value {
-        match value.read_u64(0) {
-            TAG_NIL => Value::Nil,
-            TAG_INT => Value::Int(value.read_u64(8) as i64),
-            TAG_SYMBOL => Value::Symbol(self.names[value.read_u64(8) as usize].clone()),
-            TAG_LAMBDA => Value::Lambda,
-            TAG_CONS => {
-                let mut items = Vec::new();
-                let mut at = value;
-                loop {
-                    items.push(self.read(at.field(0).expect("car")));
-                    let next = at.field(1).expect("cdr");
-                    match next.read_u64(0) {
-                        TAG_CONS => at = next,
-                        TAG_NIL => return Value::List(items, None),
-                        _ => return Value::List(items, Some(Box::new(self.read(next)))),
-                    }
-                }
-            }
-            tag => unreachable!("no value has tag {tag}"),
-        }
-    }
-
-    // ----- parsing --------------------------------------------------------
-
-    fn parse<'h>(
-        &mut self,
-        heap: &'h mut Heap<'r, S>,
-        tokens: &[Token],
-        at: &mut usize,
-    ) -> Result<Ref<'h, S>, Error> {
-        let token = tokens
-            .get(*at)
-            .ok_or_else(|| Error::Syntax("unexpected end of input".into()))?;
-        *at += 1;
-        match token {
-            Token::Open => self.parse_list(heap, tokens, at),
-            Token::Close => Err(Error::Syntax("unexpected `)`".into())),
-            Token::Int(n) => Ok(int(heap, *n)?),
-            Token::Symbol(name) if name == "nil" => Ok(heap.get(&self.nil)),
-            Token::Symbol(name) => {
-                let id = self.intern(name);
-                let symbol = heap.alloc(SYMBOL)?;
-                symbol.write_u64(0, TAG_SYMBOL);
-                symbol.write_u64(8, id);
-                Ok(symbol)
-            }
-        }
-    }
-
-    /// The rest of a list, after its `(`.
-    fn parse_list<'h>(
-        &mut self,
-        heap: &'h mut Heap<'r, S>,
-        tokens: &[Token],
-        at: &mut usize,
-    ) -> Result<Ref<'h, S>, Error> {
-        if tokens.get(*at) == Some(&Token::Close) {
-            *at += 1;
-            return Ok(heap.get(&self.nil));
-        }
-        let mut scope = heap.scope();
-        root!(scope, let head = self.parse(&mut scope, tokens, at)?);
-        root!(scope, let tail = self.parse_list(&mut scope, tokens, at)?);
-        root!(scope, let list = cons(&mut scope, &head, &tail)?);
-        Ok(scope.escape(&list))
-    }
-
-    // ----- evaluation -----------------------------------------------------
 
     fn lookup<'h>(
         &self,
@@ -572,90 +338,4 @@ impl<'r, S: Scheme> Interp<'r, S> {
         scope.get(&self.globals).set_field(1, Some(b));
         Ok(())
     }
-}
-
-fn int<'h, S: Scheme>(heap: &'h mut Heap<'_, S>, n: i64) -> Result<Ref<'h, S>, AllocError> {
-    let v = heap.alloc(INT)?;
-    v.write_u64(0, TAG_INT);
-    v.write_u64(8, n as u64);
-    Ok(v)
-}
-
-fn symbol<'h, S: Scheme>(heap: &'h mut Heap<'_, S>, id: u64) -> Result<Ref<'h, S>, AllocError> {
-    let v = heap.alloc(SYMBOL)?;
-    v.write_u64(0, TAG_SYMBOL);
-    v.write_u64(8, id);
-    Ok(v)
-}
-
-fn cons<'h, S: Scheme>(
-    heap: &'h mut Heap<'_, S>,
-    car: &Local<'_, S>,
-    cdr: &Local<'_, S>,
-) -> Result<Ref<'h, S>, AllocError> {
-    let pair = heap.alloc_with(CONS, &[*car, *cdr])?;
-    pair.write_u64(0, TAG_CONS);
-    Ok(pair)
-}
-
-fn lambda<'h, S: Scheme>(
-    heap: &'h mut Heap<'_, S>,
-    params: &Local<'_, S>,
-    body: &Local<'_, S>,
-    env: &Local<'_, S>,
-) -> Result<Ref<'h, S>, AllocError> {
-    let closure = heap.alloc_with(LAMBDA, &[*params, *body, *env])?;
-    closure.write_u64(0, TAG_LAMBDA);
-    Ok(closure)
-}
-
-fn car<S: Scheme>(v: Ref<'_, S>) -> Result<Ref<'_, S>, Error> {
-    if v.read_u64(0) != TAG_CONS {
-        return Err(Error::Type("car of a non-pair"));
-    }
-    Ok(v.field(0).expect("a pair's car"))
-}
-
-fn cdr<S: Scheme>(v: Ref<'_, S>) -> Result<Ref<'_, S>, Error> {
-    if v.read_u64(0) != TAG_CONS {
-        return Err(Error::Type("cdr of a non-pair"));
-    }
-    Ok(v.field(1).expect("a pair's cdr"))
-}
-
-fn int_of<S: Scheme>(v: Ref<'_, S>) -> Result<i64, Error> {
-    if v.read_u64(0) != TAG_INT {
-        return Err(Error::Type("arithmetic on a non-integer"));
-    }
-    Ok(v.read_u64(8) as i64)
-}
-
-fn symbol_id<S: Scheme>(v: Ref<'_, S>) -> Result<u64, Error> {
-    if v.read_u64(0) != TAG_SYMBOL {
-        return Err(Error::Type("a name must be a symbol"));
-    }
-    Ok(v.read_u64(8))
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Token {
-    Open,
-    Close,
-    Int(i64),
-    Symbol(String),
-}
-
-fn tokenize(src: &str) -> Vec<Token> {
-    let spaced = src.replace('(', " ( ").replace(')', " ) ");
-    spaced
-        .split_whitespace()
-        .map(|word| match word {
-            "(" => Token::Open,
-            ")" => Token::Close,
-            _ => word
-                .parse()
-                .map(Token::Int)
-                .unwrap_or_else(|_| Token::Symbol(word.to_owned())),
-        })
-        .collect()
 }

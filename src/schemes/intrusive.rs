@@ -1,7 +1,7 @@
 //! The intrusive scheme's bindings: stack roots pinned in the frame of the
 //! code that made them, persistent roots in boxes, both linked into a
 //! [`RootList`] that the user owns (in [`Roots`](crate::Roots)) and the heap
-//! borrows.
+//! borrows. The heap's table is empty.
 
 use core::pin::Pin;
 use core::ptr::{self, NonNull};
@@ -10,7 +10,8 @@ use gcroots_intrusive::{PersistentRoot, RootList, StackRoot};
 
 use crate::error::RootError;
 use crate::object::Gc;
-use crate::scheme::{RootSet, Scheme, sealed::Bindings};
+use crate::scheme::sealed::{Anchor, Bindings};
+use crate::scheme::{RootSetMut, RootSetRef, Scheme};
 
 /// The SpiderMonkey-style scheme: pinned intrusive-list roots.
 ///
@@ -26,12 +27,26 @@ impl Scheme for Intrusive {
     const NAME: &'static str = "intrusive";
 }
 
+type Set<'h, 'r> = RootSetRef<'h, 'r, Intrusive>;
+
+/// `Ok` if `list` is the root set's own list.
 #[inline(always)]
-fn check(anchor: &RootList<Gc>, list: &RootList<Gc>) -> Result<(), RootError> {
-    if ptr::eq(anchor, list) {
+fn check(set: Set<'_, '_>, list: &RootList<Gc>) -> Result<(), RootError> {
+    if ptr::eq(set.anchor, list) {
         Ok(())
     } else {
         Err(RootError::WrongHeap)
+    }
+}
+
+impl Anchor for RootList<Gc> {
+    fn claim(&self) -> bool {
+        RootList::claim(self)
+    }
+
+    #[inline(always)]
+    fn same(&self, other: &Self) -> bool {
+        ptr::eq(self, other)
     }
 }
 
@@ -46,31 +61,17 @@ impl Bindings for Intrusive {
     type PersistentRepr<'r> = Pin<Box<PersistentRoot<'r, Gc>>>;
     type Mark = ();
 
-    fn new_anchor() -> RootList<Gc> {
-        RootList::new()
-    }
-
     fn new_table() {}
-
-    fn claim(anchor: &RootList<Gc>) -> bool {
-        anchor.claim()
-    }
-
-    #[inline(always)]
-    fn same_anchor(a: &RootList<Gc>, b: &RootList<Gc>) -> bool {
-        ptr::eq(a, b)
-    }
 
     #[inline(always)]
     unsafe fn root<'s, 'r: 's>(
-        anchor: &'r RootList<Gc>,
-        _: &(),
+        set: Set<'_, 'r>,
         mut slot: Pin<&'s mut Option<StackRoot<'r, Gc>>>,
         gc: Gc,
     ) -> NonNull<StackRoot<'static, Gc>> {
         // `Pin::set` drops what the slot held before (unlinking it, were it a
         // linked root) and puts an unlinked root in its place.
-        slot.set(Some(StackRoot::new(anchor, gc)));
+        slot.set(Some(StackRoot::new(set.anchor, gc)));
         let node = slot
             .into_ref()
             .as_pin_ref()
@@ -81,92 +82,78 @@ impl Bindings for Intrusive {
 
     #[inline(always)]
     unsafe fn load(
-        anchor: &RootList<Gc>,
-        _: &(),
+        set: Set<'_, '_>,
         root: &NonNull<StackRoot<'static, Gc>>,
     ) -> Result<Gc, RootError> {
         // SAFETY: the caller guarantees that the `Local` is alive, so the slot
         // it borrows (and the pinned node in it) is too; only shared borrows
         // of the node ever exist.
         let node = unsafe { root.cast::<StackRoot<'_, Gc>>().as_ref() };
-        check(anchor, node.list())?;
+        check(set, node.list())?;
         Ok(node.load())
     }
 
     #[inline(always)]
     unsafe fn store(
-        anchor: &RootList<Gc>,
-        _: &(),
+        set: Set<'_, '_>,
         root: &NonNull<StackRoot<'static, Gc>>,
         gc: Gc,
     ) -> Result<(), RootError> {
         // SAFETY: as in `load`.
         let node = unsafe { root.cast::<StackRoot<'_, Gc>>().as_ref() };
-        check(anchor, node.list())?;
+        check(set, node.list())?;
         node.store(gc);
         Ok(())
     }
 
-    unsafe fn persist<'r>(
-        anchor: &'r RootList<Gc>,
-        _: &(),
-        gc: Gc,
-    ) -> Pin<Box<PersistentRoot<'r, Gc>>> {
-        PersistentRoot::boxed(anchor, gc)
+    unsafe fn persist<'r>(set: Set<'_, 'r>, gc: Gc) -> Pin<Box<PersistentRoot<'r, Gc>>> {
+        PersistentRoot::boxed(set.anchor, gc)
     }
 
     #[inline(always)]
     fn load_persistent(
-        anchor: &RootList<Gc>,
-        _: &(),
+        set: Set<'_, '_>,
         root: &Pin<Box<PersistentRoot<'_, Gc>>>,
     ) -> Result<Gc, RootError> {
-        check(anchor, root.list())?;
+        check(set, root.list())?;
         Ok(root.load())
     }
 
     unsafe fn store_persistent(
-        anchor: &RootList<Gc>,
-        _: &(),
+        set: Set<'_, '_>,
         root: &Pin<Box<PersistentRoot<'_, Gc>>>,
         gc: Gc,
     ) -> Result<(), RootError> {
-        check(anchor, root.list())?;
+        check(set, root.list())?;
         root.store(gc);
         Ok(())
     }
 
-    fn release(
-        anchor: &RootList<Gc>,
-        _: &(),
-        root: Pin<Box<PersistentRoot<'_, Gc>>>,
-    ) -> Result<(), RootError> {
+    fn release(set: Set<'_, '_>, root: Pin<Box<PersistentRoot<'_, Gc>>>) -> Result<(), RootError> {
         // A root of another list is dropped all the same, which unlinks it
         // from its own list: nothing leaks, but the caller is told.
-        check(anchor, root.list())
+        check(set, root.list())
     }
 
     #[inline(always)]
-    fn enter(_: &()) {}
+    fn enter(_: Set<'_, '_>) {}
 
     #[inline(always)]
-    fn exit(_: &(), _: ()) {}
+    fn exit(_: Set<'_, '_>, (): ()) {}
 
-    fn leaked(_: &RootList<Gc>, _: &()) -> usize {
+    fn leaked(_: Set<'_, '_>) -> usize {
         // Dropped persistent roots unlink themselves: nothing can leak but a
         // forgotten box, which is still linked and so counted as alive.
         0
     }
-}
 
-impl RootSet for Intrusive {
     #[inline]
-    unsafe fn trace(anchor: &RootList<Gc>, _: &mut (), f: impl FnMut(&mut Gc)) {
+    unsafe fn trace(set: RootSetMut<'_, '_, Self>, f: impl FnMut(&mut Gc)) {
         // SAFETY: forwarded from our caller's promise about `f`.
-        unsafe { anchor.trace(f) }
+        unsafe { set.anchor.trace(f) }
     }
 
-    fn count(anchor: &RootList<Gc>, _: &()) -> usize {
-        anchor.len()
+    fn count(set: Set<'_, '_>) -> usize {
+        set.anchor.len()
     }
 }

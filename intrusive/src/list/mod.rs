@@ -5,8 +5,10 @@ use core::ptr;
 
 use intrusive_collections::{LinkedList, UnsafeRef};
 
-use crate::persistent::{PersistentAdapter, PersistentNode};
-use crate::stack::StackLink;
+mod links;
+
+use links::PersistentAdapter;
+pub(crate) use links::{PersistentNode, StackLink};
 
 /// The roots of one collector: a chain of stack roots and a doubly linked
 /// list of persistent roots, each root holding a `T`.

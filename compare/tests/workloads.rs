@@ -3,8 +3,8 @@
 //! verification): the checksums must agree between schemes and with the
 //! value computed here in plain Rust, without a heap.
 
-use gcroots::workloads::{self, Workload, Xorshift, interp};
 use gcroots::{Config, Scheme};
+use gcroots_compare::workloads::{self, Workload, Xorshift, interp};
 
 /// The checksum each workload must return at `size`, computed without a
 /// heap.

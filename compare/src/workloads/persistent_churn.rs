@@ -7,7 +7,7 @@
 //! under the intrusive scheme and slab entries under the indexed scheme; the
 //! checksum sums the values read through the roots as they are released.
 
-use crate::{AllocError, Heap, Persistent, Scheme, Shape};
+use gcroots::{AllocError, Heap, Persistent, Scheme, Shape};
 
 use super::Xorshift;
 

@@ -3,7 +3,7 @@
 //! field points at the next; each step reads an object through a root, its
 //! data and its field's data.
 
-use crate::{AllocError, Heap, Root, Scheme, Shape, root};
+use gcroots::{AllocError, Heap, Root, Scheme, Shape, root};
 
 /// Reads in a full run.
 pub const FULL: u64 = 20_000_000;

@@ -7,7 +7,7 @@
 //! The descent is repeated 20 times; the checksum sums what the frames read
 //! back.
 
-use crate::{AllocError, Config, Heap, Root, Scheme, Shape, root};
+use gcroots::{AllocError, Config, Heap, Root, Scheme, Shape, root};
 
 /// The depth of a full run.
 pub const FULL: u64 = 10_000;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion};
 use gcroots::Scheme;
-use gcroots::workloads::{self, Workload};
+use gcroots_compare::workloads::{self, Workload};
 
 fn time<S: Scheme>(w: &Workload<S>, iters: u64) -> Duration {
     (0..iters)

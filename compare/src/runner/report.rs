@@ -1,0 +1,151 @@
+//! Rendering the results: a table for the terminal, the same table in
+//! Markdown, and one CSV line per workload and scheme.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use gcroots::Stats;
+
+use super::measure::Row;
+use super::options::Options;
+
+/// A duration in milliseconds with three significant figures or so.
+fn ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1e3;
+    if ms >= 100.0 {
+        format!("{ms:.0} ms")
+    } else if ms >= 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.2} ms")
+    }
+}
+
+/// `a`, or `a / b` when the schemes disagree.
+fn joined(values: impl Iterator<Item = u64>) -> String {
+    let v: Vec<u64> = values.collect();
+    if v.windows(2).all(|w| w[0] == w[1]) {
+        v[0].to_string()
+    } else {
+        v.iter().map(u64::to_string).collect::<Vec<_>>().join(" / ")
+    }
+}
+
+/// The first scheme's median over the second's, when there are two.
+fn ratio(row: &Row) -> Option<f64> {
+    match row.results.as_slice() {
+        [a, b] => Some(a.median.as_secs_f64() / b.median.as_secs_f64()),
+        _ => None,
+    }
+}
+
+/// The table as rows of cells, header first.
+pub fn cells(rows: &[Row]) -> Vec<Vec<String>> {
+    let schemes: Vec<&str> = rows[0].results.iter().map(|m| m.scheme).collect();
+    let mut header = vec!["workload".to_owned(), "size".to_owned()];
+    header.extend(schemes.iter().map(|s| format!("{s} (median)")));
+    if schemes.len() == 2 {
+        header.push(format!("{}/{}", schemes[0], schemes[1]));
+    }
+    header.extend(["checksum", "collections", "bytes copied", "roots scanned"].map(str::to_owned));
+    let mut out = vec![header];
+    for row in rows {
+        let mut line = vec![row.workload.to_owned(), row.size.to_string()];
+        line.extend(row.results.iter().map(|m| ms(m.median)));
+        if let Some(r) = ratio(row) {
+            line.push(format!("{r:.2}"));
+        }
+        line.push(
+            if row.checksums_match() {
+                "match"
+            } else {
+                "MISMATCH"
+            }
+            .to_owned(),
+        );
+        let stat = |f: fn(&Stats) -> u64| joined(row.results.iter().map(|m| f(&m.stats)));
+        line.push(stat(|s| s.collections));
+        line.push(stat(|s| s.bytes_copied));
+        line.push(stat(|s| s.roots_scanned));
+        out.push(line);
+    }
+    out
+}
+
+/// The cells as an aligned plain-text table.
+pub fn terminal(cells: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..cells[0].len())
+        .map(|c| cells.iter().map(|r| r[c].len()).max().unwrap_or(0))
+        .collect();
+    let mut s = String::new();
+    for (i, row) in cells.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if c == 0 {
+                let _ = write!(s, "{cell:<w$}", w = widths[c]);
+            } else {
+                let _ = write!(s, "  {cell:>w$}", w = widths[c]);
+            }
+        }
+        s.push('\n');
+        if i == 0 {
+            let total = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+            s.push_str(&"-".repeat(total));
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// The cells as a Markdown document with a line saying how they were made.
+pub fn markdown(cells: &[Vec<String>], options: &Options) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# gcroots comparison\n\nMedian of {} run(s) per workload and scheme, scale {}, on {} {} with {} hardware thread(s).\n",
+        options.reps,
+        options.scale,
+        std::env::consts::OS,
+        std::env::consts::ARCH,
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+    );
+    for (i, row) in cells.iter().enumerate() {
+        let _ = writeln!(s, "| {} |", row.join(" | "));
+        if i == 0 {
+            let rule: Vec<&str> = row
+                .iter()
+                .enumerate()
+                .map(|(c, _)| if c == 0 { "---" } else { "--:" })
+                .collect();
+            let _ = writeln!(s, "| {} |", rule.join(" | "));
+        }
+    }
+    s
+}
+
+/// One line per workload and scheme, with every counter.
+pub fn csv(rows: &[Row]) -> String {
+    let mut s = String::from(
+        "workload,size,scheme,median_ns,checksum,collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns\n",
+    );
+    for row in rows {
+        for m in &row.results {
+            let st = &m.stats;
+            let _ = writeln!(
+                s,
+                "{},{},{},{},{},{},{},{},{},{},{}",
+                row.workload,
+                row.size,
+                m.scheme,
+                m.median.as_nanos(),
+                m.checksum,
+                st.collections,
+                st.objects_allocated,
+                st.bytes_allocated,
+                st.bytes_copied,
+                st.roots_scanned,
+                st.gc_time.as_nanos()
+            );
+        }
+    }
+    s
+}

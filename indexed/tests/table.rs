@@ -1,0 +1,225 @@
+//! The indexed crate on its own: scopes, handles, manual roots, tracing,
+//! and every misuse of a handle (another table, a stale scope), through the
+//! public API. Run under miri with Stacked and Tree Borrows.
+
+use gcroots_indexed::{HandleError, ManualRoot, RootTable, ScopedRoot};
+use static_assertions::{assert_eq_size, assert_impl_all, assert_not_impl_any};
+
+assert_impl_all!(ScopedRoot: Send, Sync, Copy, Unpin);
+assert_impl_all!(ManualRoot: Send, Sync, Unpin);
+assert_not_impl_any!(ManualRoot: Copy, Clone);
+assert_eq_size!(ScopedRoot, [u64; 2]);
+assert_eq_size!(Option<ScopedRoot>, [u64; 2]);
+assert_eq_size!(ManualRoot, [u64; 2]);
+assert_impl_all!(RootTable<usize>: Send);
+assert_not_impl_any!(RootTable<usize>: Sync);
+
+#[test]
+fn nested_scopes_release_only_their_own_roots() {
+    let t = RootTable::<u32>::new();
+    let a = t.root(1);
+    let m1 = t.enter();
+    let b = t.root(2);
+    let m2 = t.enter();
+    let c = t.root(3);
+    assert_eq!(t.scoped_len(), 3);
+    t.exit(m2);
+    assert!(t.get(c).is_err());
+    assert_eq!(t.get(b), Ok(2));
+    t.exit(m1);
+    assert!(t.get(b).is_err());
+    assert_eq!(t.get(a), Ok(1));
+}
+
+#[test]
+fn out_of_order_exit_makes_handles_stale_never_wrong() {
+    let t = RootTable::<u32>::new();
+    let outer = t.enter();
+    let inner = t.enter();
+    let x = t.root(7);
+    t.exit(outer); // the inner scope never got to exit first
+    assert_eq!(
+        t.get(x),
+        Err(HandleError::Stale {
+            index: x.index(),
+            generation: x.generation()
+        })
+    );
+    let y = t.root(8); // reuses slot 0 with a new generation
+    assert_eq!(y.index(), x.index());
+    assert!(
+        t.get(x).is_err(),
+        "the stale handle must not read the new root"
+    );
+    assert_eq!(t.get(y), Ok(8));
+    t.exit(inner); // late: releases `y`, which was pushed above its mark
+    assert!(matches!(t.get(y), Err(HandleError::Stale { .. })));
+    assert!(t.is_empty());
+}
+
+#[test]
+fn scope_guards_nest_and_deref_to_the_table() {
+    let mut t = RootTable::<u32>::new();
+    let a = t.root(1);
+    let (b, c) = {
+        let mut s = t.scope();
+        let b = s.root(2);
+        let c = {
+            let s2 = s.scope();
+            s2.root(3)
+        };
+        assert!(s.get(c).is_err());
+        assert_eq!(s.get(b), Ok(2));
+        (b, c)
+    };
+    assert!(t.get(b).is_err() && t.get(c).is_err());
+    assert_eq!(t.get(a), Ok(1));
+}
+
+#[test]
+fn set_writes_through_the_handle_and_rejects_stale_ones() {
+    let mut t = RootTable::<u32>::new();
+    let s = t.scope();
+    let x = s.root(1);
+    s.set(x, 2).unwrap();
+    assert_eq!(s.get(x), Ok(2));
+    drop(s);
+    assert!(matches!(t.set(x, 3), Err(HandleError::Stale { .. })));
+}
+
+#[test]
+fn handles_of_another_table_are_refused() {
+    let a = RootTable::<u32>::new();
+    let b = RootTable::<u32>::new();
+    let x = a.root(1);
+    let m = a.root_manual(2);
+    assert_eq!(
+        b.get(x),
+        Err(HandleError::WrongTable {
+            handle: a.id(),
+            table: b.id()
+        })
+    );
+    assert!(b.set(x, 5).is_err());
+    assert!(b.get_manual(&m).is_err());
+    // Unrooting with the wrong table drops the root: its own table counts the leak.
+    assert!(b.unroot(m).is_err());
+    assert_eq!(a.leaked(), 1);
+    assert_eq!(b.leaked(), 0);
+    assert_eq!(a.get(x), Ok(1));
+}
+
+#[test]
+fn error_messages_name_the_mistake() {
+    let mut a = RootTable::<u32>::new();
+    let b = RootTable::<u32>::new();
+    let x = a.root(1);
+    let msg = b.get(x).unwrap_err().to_string();
+    assert!(msg.contains("another heap"), "{msg}");
+    let x = {
+        let s = a.scope();
+        s.root(2)
+    };
+    let msg = a.get(x).unwrap_err().to_string();
+    assert!(msg.contains("after its scope exited"), "{msg}");
+}
+
+#[test]
+fn a_mark_of_another_table_is_refused_and_changes_nothing() {
+    let a = RootTable::<u32>::new();
+    let b = RootTable::<u32>::new();
+    let mark = b.enter();
+    let x = a.root(7);
+    let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| a.exit(mark)))
+        .expect_err("a foreign mark must panic");
+    let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(
+        msg.starts_with("RootTable::exit: the mark belongs to root table"),
+        "{msg}"
+    );
+    assert_eq!(a.get(x), Ok(7), "nothing was released");
+    b.exit(mark);
+}
+
+#[test]
+fn manual_roots_in_random_order() {
+    let t = RootTable::<u64>::new();
+    let mut roots: Vec<_> = (0..200u64).map(|i| (i, t.root_manual(i))).collect();
+    // a fixed permutation: multiply by a unit modulo a prime
+    let mut order: Vec<usize> = (0..199).map(|i| (i * 73) % 199).collect();
+    order.push(199);
+    let mut taken: Vec<Option<(u64, ManualRoot)>> = roots.drain(..).map(Some).collect();
+    for (n, &i) in order.iter().enumerate() {
+        let (v, r) = taken[i].take().unwrap();
+        assert_eq!(t.get_manual(&r), Ok(v));
+        assert_eq!(t.unroot(r), Ok(v));
+        assert_eq!(t.manual_len(), 199 - n);
+    }
+    assert_eq!(t.leaked(), 0);
+    assert!(t.is_empty());
+}
+
+#[test]
+fn dropped_manual_roots_are_counted_as_leaks() {
+    let t = RootTable::<u32>::new();
+    let a = t.root_manual(1);
+    let b = t.root_manual(2);
+    drop(a);
+    assert_eq!(t.leaked(), 1);
+    assert_eq!(t.manual_len(), 2, "a leaked slot stays occupied");
+    t.unroot(b).unwrap();
+    assert_eq!(t.leaked(), 1);
+    assert_eq!(t.manual_len(), 1);
+}
+
+#[test]
+fn trace_visits_scoped_and_manual_roots_once_each() {
+    let mut t = RootTable::<u32>::new();
+    let a = t.root(1);
+    let m = t.root_manual(2);
+    let b = t.root(3);
+    let gone = t.root_manual(4);
+    t.unroot(gone).unwrap();
+    let mut seen = Vec::new();
+    t.trace(|v| {
+        seen.push(*v);
+        *v *= 10;
+    });
+    seen.sort();
+    assert_eq!(seen, [1, 2, 3]);
+    assert_eq!((t.get(a), t.get(b)), (Ok(10), Ok(30)));
+    assert_eq!(t.unroot(m), Ok(20));
+}
+
+#[test]
+fn handles_move_between_threads() {
+    let t = RootTable::<u32>::new();
+    let x = t.root(5);
+    let m = t.root_manual(6);
+    let (x, m) = std::thread::spawn(move || (x, m)).join().unwrap();
+    assert_eq!(t.get(x), Ok(5));
+    assert_eq!(t.unroot(m), Ok(6));
+}
+
+#[test]
+fn a_root_that_outlives_its_table_is_harmless() {
+    let m = {
+        let t = RootTable::<u32>::new();
+        t.root_manual(1)
+    };
+    drop(m); // its table is gone: nothing to count, nothing to touch
+}
+
+#[test]
+fn many_roots() {
+    let n = if cfg!(miri) { 2_000 } else { 100_000 };
+    let mut t = RootTable::<usize>::new();
+    let s = t.enter();
+    let roots: Vec<_> = (0..n).map(|i| t.root(i)).collect();
+    t.trace(|v| *v += 1);
+    for (i, r) in roots.iter().enumerate() {
+        assert_eq!(t.get(*r), Ok(i + 1));
+    }
+    t.exit(s);
+    assert!(t.is_empty());
+}

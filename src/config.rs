@@ -1,0 +1,75 @@
+//! [`Config`]: how a heap sizes itself and how much checking it does.
+
+use crate::error::HeapError;
+use crate::object::WORD;
+
+/// How a heap sizes itself and how much checking it does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The initial size of each semispace, in bytes (rounded up to 8).
+    pub initial_bytes: usize,
+    /// The largest a semispace may grow, in bytes: the limit on live data.
+    pub max_bytes: usize,
+    /// Grow when, after a collection, live data exceeds this percentage of a
+    /// semispace (1 to 100).
+    pub grow_percent: u8,
+    /// Collect before every allocation, so that a value that should have
+    /// been rooted but was not is moved (and, with `poison`, destroyed) at
+    /// the first opportunity.
+    pub stress: bool,
+    /// After each collection, fill the semispace that was evacuated with a
+    /// pattern that no header decodes to, so that reading a stale object
+    /// fails loudly instead of returning old data.
+    pub poison: bool,
+    /// After each collection, check that every root and every reference
+    /// field points at an object in the new semispace; panic with a message
+    /// if not.
+    pub verify: bool,
+}
+
+impl Default for Config {
+    /// 1 MiB semispaces growing at 50% occupancy up to 1 GiB, no checking.
+    fn default() -> Self {
+        Config {
+            initial_bytes: 1 << 20,
+            max_bytes: 1 << 30,
+            grow_percent: 50,
+            stress: false,
+            poison: false,
+            verify: false,
+        }
+    }
+}
+
+impl Config {
+    /// Stress, poisoning and verification on, small initial semispaces: the
+    /// configuration that makes a missing root show up deterministically
+    /// (SpiderMonkey calls this *zeal*). Slow; for tests.
+    pub fn zeal() -> Config {
+        Config {
+            initial_bytes: 4 << 10,
+            stress: true,
+            poison: true,
+            verify: true,
+            ..Config::default()
+        }
+    }
+
+    /// The initial and largest semispace sizes in words, or why the
+    /// configuration is refused.
+    pub(crate) fn validate(&self) -> Result<(usize, usize), HeapError> {
+        if self.max_bytes < WORD || self.initial_bytes < WORD {
+            return Err(HeapError::Config(
+                "initial_bytes and max_bytes must be at least 8",
+            ));
+        }
+        if self.initial_bytes > self.max_bytes {
+            return Err(HeapError::Config("initial_bytes exceeds max_bytes"));
+        }
+        if !(1..=100).contains(&self.grow_percent) {
+            return Err(HeapError::Config("grow_percent must be between 1 and 100"));
+        }
+        let words = |bytes: usize| bytes.div_ceil(WORD);
+        Ok((words(self.initial_bytes), words(self.max_bytes)))
+    }
+}

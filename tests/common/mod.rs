@@ -1,0 +1,73 @@
+//! Helpers shared by the test files: the per-scheme `suite!` macro, panic
+//! messages, and hand-polled futures. Each test file includes this module
+//! and uses what it needs.
+
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+/// Instantiates each generic test `fn name<S: Scheme>(...)` once per
+/// enabled scheme, as `intrusive::name`, `indexed::name`.
+///
+/// - `suite!(a, b)`: each test takes no argument;
+/// - `suite!(configs: a, b)`: each takes a `Config`, and runs twice per
+///   scheme: with the default configuration (`intrusive::a`) and in zeal
+///   mode (`intrusive_zeal::a`).
+macro_rules! suite {
+    (configs: $($test:ident),* $(,)?) => {
+        $crate::common::suite!(@mod intrusive, gcroots::Intrusive, "intrusive",
+            (gcroots::Config::default()), $($test),*);
+        $crate::common::suite!(@mod indexed, gcroots::Indexed, "indexed",
+            (gcroots::Config::default()), $($test),*);
+        $crate::common::suite!(@mod intrusive_zeal, gcroots::Intrusive, "intrusive",
+            (gcroots::Config::zeal()), $($test),*);
+        $crate::common::suite!(@mod indexed_zeal, gcroots::Indexed, "indexed",
+            (gcroots::Config::zeal()), $($test),*);
+    };
+    ($($test:ident),* $(,)?) => {
+        $crate::common::suite!(@mod intrusive, gcroots::Intrusive, "intrusive", (), $($test),*);
+        $crate::common::suite!(@mod indexed, gcroots::Indexed, "indexed", (), $($test),*);
+    };
+    (@mod $module:ident, $scheme:ty, $feature:literal, $args:tt, $($test:ident),*) => {
+        #[cfg(feature = $feature)]
+        mod $module {
+            $(#[test] fn $test() { super::$test::<$scheme> $args })*
+        }
+    };
+}
+pub(crate) use suite;
+
+/// The message of the panic `f` raises.
+///
+/// # Panics
+///
+/// If `f` returns instead.
+pub(crate) fn panic_message(f: impl FnOnce()) -> String {
+    let err = panic::catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
+    err.downcast_ref::<String>()
+        .cloned()
+        .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
+/// A future that returns `Pending` once, then `Ready`: an await point.
+pub(crate) struct YieldOnce(pub(crate) bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if std::mem::replace(&mut self.0, true) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
+
+/// Polls `f` once, with a waker that does nothing.
+pub(crate) fn poll<F: Future>(f: Pin<&mut F>) -> Poll<F::Output> {
+    f.poll(&mut Context::from_waker(Waker::noop()))
+}

@@ -6,9 +6,16 @@ use crate::object::WORD;
 /// How a heap sizes itself and how much checking it does.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
-    /// The initial size of each semispace, in bytes (rounded up to 8).
+    /// The initial size of each semispace, in bytes, rounded up to a whole
+    /// number of 8-byte words. At least 8, and at most `max_bytes` after
+    /// rounding.
     pub initial_bytes: usize,
-    /// The largest a semispace may grow, in bytes: the limit on live data.
+    /// The largest a semispace may grow, in bytes: the limit on live data,
+    /// rounded *down* to a whole number of 8-byte words (so `max_bytes: 12`
+    /// allows 8 bytes of live data; [`Heap::limit_bytes`](crate::Heap::limit_bytes)
+    /// says what the limit is). At least 8. Any value up to `usize::MAX`
+    /// is accepted; the system allocator decides how much a heap can
+    /// really get ([`AllocError::System`](crate::AllocError::System)).
     pub max_bytes: usize,
     /// Grow when, after a collection, live data exceeds this percentage of a
     /// semispace (1 to 100).
@@ -57,19 +64,26 @@ impl Config {
 
     /// The initial and largest semispace sizes in words, or why the
     /// configuration is refused.
+    ///
+    /// On success `initial <= max <= usize::MAX / 8`, so any number of
+    /// words up to `max` times 8 fits a `usize`: the heap's size arithmetic
+    /// cannot overflow.
     pub(crate) fn validate(&self) -> Result<(usize, usize), HeapError> {
         if self.max_bytes < WORD || self.initial_bytes < WORD {
             return Err(HeapError::Config(
                 "initial_bytes and max_bytes must be at least 8",
             ));
         }
-        if self.initial_bytes > self.max_bytes {
-            return Err(HeapError::Config("initial_bytes exceeds max_bytes"));
-        }
         if !(1..=100).contains(&self.grow_percent) {
             return Err(HeapError::Config("grow_percent must be between 1 and 100"));
         }
-        let words = |bytes: usize| bytes.div_ceil(WORD);
-        Ok((words(self.initial_bytes), words(self.max_bytes)))
+        let max = self.max_bytes / WORD;
+        let initial = self.initial_bytes.div_ceil(WORD);
+        if initial > max {
+            return Err(HeapError::Config(
+                "initial_bytes exceeds max_bytes (after rounding initial_bytes up and max_bytes down to whole 8-byte words)",
+            ));
+        }
+        Ok((initial, max))
     }
 }

@@ -33,6 +33,7 @@ use std::time::Instant;
 use crate::collector;
 use crate::config::Config;
 use crate::error::{AllocError, HeapError, RootError};
+use crate::fields::Fields;
 use crate::object::{Gc, Header, Shape, WORD};
 use crate::reference::Ref;
 use crate::root::{Persistent, Root};
@@ -42,6 +43,7 @@ use crate::scheme::{RootSetMut, RootSetRef, Scheme};
 use crate::scope::Scope;
 use crate::space::Space;
 use crate::stats::Stats;
+use crate::vec::PersistentVec;
 use crate::verify;
 
 /// A garbage-collected heap with a moving (Cheney semispace) collector,
@@ -67,6 +69,12 @@ pub struct Heap<'r, S: Scheme> {
     max_words: usize,
     config: Config,
     stats: Stats,
+    /// The root count at each allocation, when an audit asks for it
+    /// ([`audit`](crate::audit)).
+    root_log: Option<Vec<usize>>,
+    /// Whether every allocation takes the slow path: `config.stress`, or a
+    /// root log. One flag, so that the fast path tests one thing.
+    slow_alloc: bool,
     /// Objects are written through `&Heap`: never `Sync`.
     _not_sync: PhantomData<Cell<()>>,
 }
@@ -79,6 +87,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
     /// the semispaces.
     pub fn new(roots: &'r Roots<S>, config: Config) -> Result<Self, HeapError> {
         let (initial, max_words) = config.validate()?;
+        // `validate` keeps `initial <= max_words <= usize::MAX / WORD`.
         let system = || HeapError::System {
             bytes: initial * WORD,
         };
@@ -95,8 +104,10 @@ impl<'r, S: Scheme> Heap<'r, S> {
             top: 0,
             target_words: initial,
             max_words,
+            slow_alloc: config.stress,
             config,
             stats: Stats::default(),
+            root_log: None,
             _not_sync: PhantomData,
         })
     }
@@ -115,33 +126,77 @@ impl<'r, S: Scheme> Heap<'r, S> {
 
     /// Allocates an object whose first fields are set from `fields`, which
     /// are rooted because the allocation may move them (as WebAssembly's
-    /// `struct.new` takes its operands).
+    /// `struct.new` takes its operands): a slice or array of roots of one
+    /// kind (`&[a, b]`), or a tuple of roots of any kinds (`&(local,
+    /// &persistent)`).
+    ///
+    /// ```
+    /// # use gcroots::{root, Heap, Roots, Selected, Shape};
+    /// # let roots = Roots::<Selected>::new();
+    /// # let mut heap = Heap::new(&roots, gcroots::Config::zeal()).unwrap();
+    /// let global = heap.roots().persist(heap.alloc(Shape::new(0, 8)).unwrap());
+    /// root!(heap, let local = heap.alloc(Shape::new(0, 8)).unwrap());
+    /// root!(heap, let pair = heap.alloc_with(Shape::new(2, 0), &(local, &global)).unwrap());
+    /// assert_eq!(heap.get(&pair).field(1), Some(heap.get(&global)));
+    /// ```
     ///
     /// # Panics
     ///
-    /// If `fields` is longer than `shape.fields()`, or (see [`Root::get`]) if
-    /// one of them is stale or of another heap. Nothing is allocated then.
-    pub fn alloc_with<R: Root<S>>(
+    /// If `fields` has more roots than `shape.fields()`, or (see
+    /// [`Root::get`]) if one of them is stale or of another heap. Nothing is
+    /// allocated then.
+    pub fn alloc_with<F: Fields<S> + ?Sized>(
         &mut self,
         shape: Shape,
-        fields: &[R],
+        fields: &F,
     ) -> Result<Ref<'_, S>, AllocError> {
         assert!(
-            fields.len() <= shape.fields(),
+            fields.count() <= shape.fields(),
             "alloc_with: {} initial fields given for an object with {} fields",
-            fields.len(),
+            fields.count(),
             shape.fields()
         );
-        for f in fields {
-            f.get(self);
-        }
+        fields.check(self);
         let gc = self.alloc_gc(shape)?;
         let heap: &Self = self;
         // SAFETY: `gc` is the object just allocated in the current space.
         let obj = unsafe { Ref::new(heap, gc) };
-        for (i, f) in fields.iter().enumerate() {
-            obj.set_field(i, Some(f.get(heap)));
-        }
+        fields.write(heap, obj);
+        Ok(obj)
+    }
+
+    /// Allocates an object and runs `init` on it before anything else can
+    /// allocate: `init` gets the heap (to read any roots) and the new
+    /// object (to set its fields and data). The way to fill an object from
+    /// roots of several kinds, or from data, in one step.
+    ///
+    /// ```
+    /// # use gcroots::{root, Heap, Roots, Selected, Shape};
+    /// # let roots = Roots::<Selected>::new();
+    /// # let mut heap = Heap::new(&roots, gcroots::Config::zeal()).unwrap();
+    /// let name = heap.roots().persist(heap.alloc(Shape::new(0, 8)).unwrap());
+    /// root!(heap, let value = heap.alloc(Shape::new(0, 8)).unwrap());
+    /// let binding = heap
+    ///     .alloc_init(Shape::new(2, 8), |heap, b| {
+    ///         b.set_field(0, Some(heap.get(&name)));
+    ///         b.set_field(1, Some(heap.get(&value)));
+    ///         b.write_u64(0, 42);
+    ///     })
+    ///     .unwrap();
+    /// assert_eq!(binding.read_u64(0), 42);
+    /// ```
+    pub fn alloc_init(
+        &mut self,
+        shape: Shape,
+        init: impl FnOnce(&Heap<'r, S>, Ref<'_, S>),
+    ) -> Result<Ref<'_, S>, AllocError> {
+        let gc = self.alloc_gc(shape)?;
+        let heap: &Self = self;
+        // SAFETY: `gc` is the object just allocated in the current space;
+        // `init` only gets shared borrows of the heap, so nothing can move it
+        // before it is returned.
+        let obj = unsafe { Ref::new(heap, gc) };
+        init(heap, obj);
         Ok(obj)
     }
 
@@ -156,8 +211,8 @@ impl<'r, S: Scheme> Heap<'r, S> {
                 });
             }
         };
-        if self.config.stress || self.space.words() - self.top < words {
-            self.make_room(words)?;
+        if self.slow_alloc || self.space.words() - self.top < words {
+            self.alloc_slow(words)?;
         }
         let addr = self.space.addr_of(self.top);
         self.top += words;
@@ -174,12 +229,31 @@ impl<'r, S: Scheme> Heap<'r, S> {
         Ok(Gc::from_addr(addr))
     }
 
+    /// Logs the root count if asked, then collects (always in stress mode;
+    /// otherwise if `words` do not fit) and grows if they still do not.
     #[cold]
+    #[inline(never)]
+    fn alloc_slow(&mut self, words: usize) -> Result<(), AllocError> {
+        if self.root_log.is_some() {
+            let count = self.root_count();
+            if let Some(log) = &mut self.root_log {
+                log.push(count);
+            }
+        }
+        if self.config.stress || self.space.words() - self.top < words {
+            self.make_room(words)?;
+        }
+        Ok(())
+    }
+
     fn make_room(&mut self, words: usize) -> Result<(), AllocError> {
         self.collect();
         if self.space.words() - self.top >= words {
             return Ok(());
         }
+        // `top <= space words <= max_words <= usize::MAX / WORD` and
+        // `words <= max_words`: neither this sum nor the products below
+        // overflow.
         let need = self.top + words;
         if need > self.max_words {
             return Err(AllocError::OutOfMemory {
@@ -188,7 +262,9 @@ impl<'r, S: Scheme> Heap<'r, S> {
                 limit: self.limit_bytes(),
             });
         }
-        let target = need.max(self.space.words() * 2).min(self.max_words);
+        let target = need
+            .max(self.space.words().saturating_mul(2))
+            .min(self.max_words);
         self.grow(target)
     }
 
@@ -238,10 +314,13 @@ impl<'r, S: Scheme> Heap<'r, S> {
         if self.config.poison {
             self.spare.poison();
         }
-        let live = self.top as u64;
-        if live * 100 > self.space.words() as u64 * u64::from(self.config.grow_percent) {
-            self.target_words = (self.space.words() * 2).min(self.max_words);
+        // In u128: `words * 100` may not fit a u64 when the limit is near
+        // `usize::MAX`.
+        let live = self.top as u128;
+        if live * 100 > self.space.words() as u128 * u128::from(self.config.grow_percent) {
+            self.target_words = self.space.words().saturating_mul(2).min(self.max_words);
         }
+        let live = self.top as u64;
         let s = &mut self.stats;
         s.collections += 1;
         s.objects_copied += outcome.objects;
@@ -282,9 +361,8 @@ impl<'r, S: Scheme> Heap<'r, S> {
         a.get(self) == b.get(self)
     }
 
-    /// A long-lived root holding `value`: a boxed `PersistentRoot` (intrusive)
-    /// that unroots when dropped, or a manual root (indexed) that must be
-    /// given back to [`release`](Self::release).
+    /// A long-lived root holding `value`; it unroots itself when dropped
+    /// (see [`Persistent`]).
     ///
     /// # Panics
     ///
@@ -297,9 +375,16 @@ impl<'r, S: Scheme> Heap<'r, S> {
         self.roots.persist(value)
     }
 
-    /// Ends a long-lived root.
+    /// Ends a long-lived root now. Dropping it does too; `release` also
+    /// says whether it was a root of this heap (`WrongHeap` otherwise, and
+    /// the root is ended all the same, in its own heap).
     pub fn release(&self, root: Persistent<'_, S>) -> Result<(), RootError> {
         S::release(self.root_set(), root.0)
+    }
+
+    /// An empty long-lived vector root (see [`PersistentVec`]).
+    pub fn persist_vec(&self) -> PersistentVec<'r, S> {
+        PersistentVec(S::persist_vec(self.root_set()))
     }
 
     /// Counters and sizes.
@@ -321,7 +406,8 @@ impl<'r, S: Scheme> Heap<'r, S> {
         self.top * WORD
     }
 
-    /// The limit on live data, in bytes.
+    /// The limit on live data, in bytes: [`Config::max_bytes`] rounded
+    /// down to a whole number of words.
     pub fn limit_bytes(&self) -> usize {
         self.max_words * WORD
     }
@@ -331,11 +417,16 @@ impl<'r, S: Scheme> Heap<'r, S> {
         S::count(self.root_set())
     }
 
-    /// Long-lived roots dropped without being released (indexed scheme:
-    /// manual roots; the intrusive scheme's unroot themselves). Their
-    /// objects stay alive until the heap is dropped.
-    pub fn leaked_roots(&self) -> usize {
-        S::leaked(self.root_set())
+    /// Starts logging the root count at every allocation (for
+    /// [`audit`](crate::audit)).
+    pub(crate) fn log_root_counts(&mut self) {
+        self.root_log = Some(Vec::new());
+        self.slow_alloc = true;
+    }
+
+    /// The root counts logged so far.
+    pub(crate) fn root_log(&self) -> &[usize] {
+        self.root_log.as_deref().unwrap_or_default()
     }
 
     /// The root set, borrowed for `'r` rather than for the borrow of the

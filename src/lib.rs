@@ -12,10 +12,10 @@
 //!   Reading a root is a load; the price is pinning, `!Send` roots, and
 //!   unsafe code that must be exactly right.
 //! - **indexed table roots** ([`Indexed`], after Wasmtime's `RootScope` /
-//!   `Rooted` / `ManuallyRooted`): the pointers live in a table owned by the
+//!   `Rooted` / `OwnedRooted`): the pointers live in a table owned by the
 //!   heap and a root is a checked index. Misuse is a clean error and
 //!   handles are `Send + Sync`; the price is an indirection on every access
-//!   and scopes or explicit unrooting.
+//!   and scopes.
 //!
 //! This crate implements both ([`Scheme`]), so that the same code, generic
 //! over `S: Scheme`, runs on each and the difference can be measured.
@@ -36,11 +36,18 @@
 //! - [`Ref`]: an unrooted reference, which borrows the heap immutably and so
 //!   cannot be held across an allocation.
 //! - [`root!`]: roots a value under either scheme, giving a [`Local`];
-//!   [`Heap::persist`] gives a long-lived [`Persistent`]. Both implement
-//!   [`Root`]. [`Heap::scope`] gives a [`Scope`], which releases the indexed
-//!   scheme's scoped roots.
+//!   [`Heap::persist`] gives a long-lived [`Persistent`], which unroots
+//!   itself when dropped. Both implement [`Root`]. [`Heap::scope`] gives a
+//!   [`Scope`], which releases the indexed scheme's scoped roots.
+//! - [`root_vec!`] and [`Heap::persist_vec`]: one root holding a growable
+//!   sequence of objects ([`LocalVec`], [`PersistentVec`], used through
+//!   [`RootVec`]), for a number of values known only at run time.
+//! - [`Heap::alloc_with`] and [`Heap::alloc_init`]: an allocation whose
+//!   fields are filled from roots of any kinds before anything can move.
 //! - [`Roots`]: the part of the root set the heap borrows (the intrusive
 //!   scheme's list), made before the heap.
+//! - [`audit`]: runs generic code under every scheme and finds where it
+//!   keeps roots alive for different spans.
 //!
 //! ```
 //! use gcroots::{root, Config, Heap, Roots, Selected, Shape};
@@ -62,14 +69,20 @@
 //! assert_eq!(heap.stats().collections, 1);
 //! ```
 
+// Also denied workspace-wide (`[workspace.lints]`); stated here because
+// it is this crate's rule whatever workspace builds it.
+#![deny(unsafe_op_in_unsafe_fn)]
+
 #[cfg(not(any(feature = "intrusive", feature = "indexed")))]
 compile_error!(
     "gcroots: no rooting scheme selected. Enable the `intrusive` feature, the `indexed` feature, or both (the default)."
 );
 
+pub mod audit;
 mod collector;
 mod config;
 mod error;
+mod fields;
 mod heap;
 mod object;
 mod reference;
@@ -80,10 +93,12 @@ mod schemes;
 mod scope;
 mod space;
 mod stats;
+mod vec;
 mod verify;
 
 pub use config::Config;
 pub use error::{AllocError, HeapError, RootError};
+pub use fields::Fields;
 pub use heap::Heap;
 pub use object::{MAX_BYTES, MAX_FIELDS, Shape};
 pub use reference::Ref;
@@ -96,6 +111,7 @@ pub use schemes::indexed::Indexed;
 pub use schemes::intrusive::Intrusive;
 pub use scope::Scope;
 pub use stats::Stats;
+pub use vec::{Iter, LocalVec, PersistentVec, RootVec};
 
 /// The scheme the features select: [`Intrusive`] if only `intrusive` is on,
 /// otherwise [`Indexed`].
@@ -112,6 +128,7 @@ pub type Selected = Indexed;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::root::{__root, Slot};
+    pub use crate::vec::{__root_vec, VecSlot};
 }
 
 /// The README's examples, compiled and run as doctests.

@@ -1,7 +1,11 @@
 //! [`Root`]: what every root offers, under every scheme; the root handles
 //! [`Local`] and [`Persistent`]; and the [`root!`](crate::root) macro.
 //!
-//! Code written against these runs unchanged under either scheme:
+//! Code written against these runs unchanged under either scheme. A value
+//! rooted in a loop gets a scope of its own per iteration, so that it ends
+//! with the iteration under both schemes (the intrusive scheme ends a
+//! stack root with its block; the indexed scheme keeps a scoped root until
+//! its scope exits):
 //!
 //! ```
 //! use gcroots::{root, AllocError, Heap, Root, Scheme, Shape};
@@ -11,10 +15,11 @@
 //!     let mut scope = heap.scope();
 //!     root!(scope, let list = scope.alloc(Shape::new(1, 8))?); // a sentinel
 //!     for i in 1..=n {
-//!         root!(scope, let cell = scope.alloc(Shape::new(1, 8))?);
-//!         let c = scope.get(&cell);
+//!         let mut inner = scope.scope(); // one scope per iteration
+//!         root!(inner, let cell = inner.alloc(Shape::new(1, 8))?);
+//!         let c = inner.get(&cell);
 //!         c.write_u64(0, i);
-//!         c.set_field(0, Some(scope.get(&list)));
+//!         c.set_field(0, Some(inner.get(&list)));
 //!         list.set(c);
 //!     }
 //!     let (mut sum, mut at) = (0, Some(scope.get(&list)));
@@ -29,6 +34,7 @@
 //! let roots = gcroots::Roots::<S>::new();
 //! let mut heap = Heap::new(&roots, gcroots::Config::zeal()).unwrap();
 //! assert_eq!(sum_list(&mut heap, 50).unwrap(), 50 * 51 / 2);
+//! assert_eq!(heap.root_count(), 0);
 //! # }
 //! # run::<gcroots::Selected>();
 //! ```
@@ -51,7 +57,7 @@ use crate::scheme::sealed::Anchor;
 /// [`root!`](crate::root)) and [`Persistent`] (long-lived roots, made by
 /// [`Heap::persist`]). Sealed: the heap relies on every root holding a
 /// current object.
-pub trait Root<S: Scheme>: sealed::Sealed {
+pub trait Root<S: Scheme>: sealed::Sealed<S> {
     /// The object the root holds, or why it cannot be read: the root is
     /// stale (its scope exited) or belongs to another heap.
     fn try_get<'h>(&self, heap: &'h Heap<'_, S>) -> Result<Ref<'h, S>, RootError>;
@@ -64,7 +70,7 @@ pub trait Root<S: Scheme>: sealed::Sealed {
     /// # Panics
     ///
     /// If the root is stale or belongs to another heap; the message says
-    /// which.
+    /// which. [`try_get`](Self::try_get) returns the error instead.
     #[inline(always)]
     #[track_caller]
     fn get<'h>(&self, heap: &'h Heap<'_, S>) -> Ref<'h, S> {
@@ -78,7 +84,8 @@ pub trait Root<S: Scheme>: sealed::Sealed {
     ///
     /// # Panics
     ///
-    /// As [`get`](Self::get).
+    /// As [`get`](Self::get); [`try_set`](Self::try_set) returns the error
+    /// instead.
     #[inline(always)]
     #[track_caller]
     fn set(&self, value: Ref<'_, S>) {
@@ -88,15 +95,32 @@ pub trait Root<S: Scheme>: sealed::Sealed {
     }
 }
 
+/// Panics with the message of a failed root operation.
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn root_failed(e: RootError) -> ! {
+pub(crate) fn root_failed(e: RootError) -> ! {
     panic!("gcroots: {e}")
 }
 
 mod sealed {
-    pub trait Sealed {}
+    pub trait Sealed<S> {}
+}
+
+impl<R: Root<S> + ?Sized, S: Scheme> sealed::Sealed<S> for &R {}
+
+/// A reference to a root is a root: roots of different kinds can then be
+/// listed together, as `&[&dyn Root<S>]` or in a tuple.
+impl<R: Root<S> + ?Sized, S: Scheme> Root<S> for &R {
+    #[inline(always)]
+    fn try_get<'h>(&self, heap: &'h Heap<'_, S>) -> Result<Ref<'h, S>, RootError> {
+        (**self).try_get(heap)
+    }
+
+    #[inline(always)]
+    fn try_set(&self, value: Ref<'_, S>) -> Result<(), RootError> {
+        (**self).try_set(value)
+    }
 }
 
 /// A stack root (intrusive scheme) or scoped root (indexed scheme), made by
@@ -149,7 +173,7 @@ impl<S: Scheme> Clone for Local<'_, S> {
 
 impl<S: Scheme> Copy for Local<'_, S> {}
 
-impl<S: Scheme> sealed::Sealed for Local<'_, S> {}
+impl<S: Scheme> sealed::Sealed<S> for Local<'_, S> {}
 
 impl<S: Scheme> Root<S> for Local<'_, S> {
     #[inline(always)]
@@ -176,13 +200,38 @@ impl<S: Scheme> fmt::Debug for Local<'_, S> {
     }
 }
 
-/// A long-lived root, made by [`Heap::persist`] or [`Roots::persist`]: a boxed, pinned
-/// `PersistentRoot` that unroots itself when dropped (intrusive scheme), or
-/// a manual root that must be given back to [`Heap::release`] and is
-/// counted as leaked if dropped instead (indexed scheme).
+/// A long-lived root, made by [`Heap::persist`] or [`Roots::persist`]. It
+/// unroots itself when dropped, under every scheme; [`Heap::release`] does
+/// it at once and says whether it was a root of that heap.
+///
+/// Under the intrusive scheme it is a pointer to a slot of the root list's
+/// pool (two words, `!Send`), freed when dropped. Under the indexed scheme
+/// it is an owned root (Wasmtime's `OwnedRooted`, 16 bytes, `Send + Sync`):
+/// dropping it needs no heap and may happen on any thread, and the heap
+/// reclaims its slot before its next collection, so a dropped root is never
+/// traced.
+///
+/// A `Persistent` can be kept anywhere the borrow of the [`Roots`] allows:
+/// in the embedder's own structs, in collections, across `?` (an early
+/// return drops it, and so unroots it). A second root of the same object
+/// is `heap.persist(heap.get(&p))`. It is not `Clone` in code generic over
+/// the scheme, because the schemes would clone differently: under the
+/// indexed scheme a clone shares the slot (Wasmtime's `OwnedRooted`: a
+/// [`set`](Root::set) through one is seen through the other), which
+/// `Persistent<Indexed>` offers as `Clone`.
 pub struct Persistent<'r, S: Scheme>(pub(crate) S::PersistentRepr<'r>);
 
-impl<S: Scheme> sealed::Sealed for Persistent<'_, S> {}
+#[cfg(feature = "indexed")]
+impl Clone for Persistent<'_, crate::Indexed> {
+    /// Another handle to the same root (Wasmtime's `OwnedRooted::clone`):
+    /// the object stays rooted until every clone is dropped, and a
+    /// [`set`](Root::set) through one is seen through the others.
+    fn clone(&self) -> Self {
+        Persistent(self.0.clone())
+    }
+}
+
+impl<S: Scheme> sealed::Sealed<S> for Persistent<'_, S> {}
 
 impl<S: Scheme> Root<S> for Persistent<'_, S> {
     #[inline(always)]
@@ -268,7 +317,10 @@ pub fn __root<'s, 'r: 's, S: Scheme>(
 /// macro declares in the current block and the caller cannot name, so it
 /// can neither move nor be forgotten, and it unlinks itself when the block
 /// ends. Under the indexed scheme the value is pushed on the heap's scope
-/// table and lives until the innermost [`Scope`](crate::Scope) exits.
+/// table and lives until the innermost [`Scope`](crate::Scope) exits. Code
+/// that must behave the same under both opens a scope in each frame, and
+/// in each loop iteration or branch that roots (see the module example);
+/// [`audit`](crate::audit) finds the places where it does not.
 ///
 /// ```
 /// # use gcroots::{root, Heap, Roots, Shape, Selected};
@@ -278,6 +330,19 @@ pub fn __root<'s, 'r: 's, S: Scheme>(
 /// heap.collect(); // `pair` follows its object
 /// assert_eq!(heap.get(&pair).shape(), Shape::new(2, 0));
 /// ```
+///
+/// # Errors from the compiler
+///
+/// A [`Local`] borrows storage that the macro declares in the current
+/// block, so it cannot be used after the block ends. Keeping one longer,
+/// for instance pushing it into a `Vec` declared outside a loop, is refused
+/// with *error\[E0716\]: temporary value dropped while borrowed* at the
+/// `root!` line, followed by where the block ends and where the root is
+/// used later (`tests/ui/local_pushed_into_a_vec.rs`). The compiler's hint
+/// to use a `let` binding does not apply: the temporary is the macro's.
+/// To keep a variable number of values, root them in one vector root
+/// ([`root_vec!`](crate::root_vec), or [`Heap::persist_vec`]) or make each
+/// a [`Persistent`].
 #[macro_export]
 macro_rules! root {
     ($heap:expr, let $name:ident = $value:expr $(,)?) => {

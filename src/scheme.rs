@@ -111,6 +111,16 @@ pub(crate) mod sealed {
         type LocalRepr: Copy;
         /// A long-lived root.
         type PersistentRepr<'r>;
+        /// Pinned storage for one scoped vector root, provided by
+        /// `root_vec!`.
+        type VecSlotRepr<'r>: Default;
+        /// A scoped vector root, as [`LocalRepr`](Self::LocalRepr) is to a
+        /// value.
+        type LocalVecRepr: Copy;
+        /// A long-lived vector root.
+        type PersistentVecRepr<'r>;
+        /// A vector root of either kind, borrowed for one operation.
+        type VecRef<'a>: Copy;
         /// Where a scope began.
         type Mark: Copy;
 
@@ -179,23 +189,90 @@ pub(crate) mod sealed {
             gc: Gc,
         ) -> Result<(), RootError>;
 
-        /// Ends a long-lived root.
+        /// Ends a long-lived root now (dropping it ends it too, at the
+        /// latest before the next collection). `WrongHeap` if it is not of
+        /// this root set; it is ended all the same.
         fn release(
             set: RootSetRef<'_, '_, Self>,
             root: Self::PersistentRepr<'_>,
         ) -> Result<(), RootError>;
 
+        /// An empty scoped vector root in `slot` or the table's innermost
+        /// scope, valid while `slot` stays borrowed for `'s`.
+        fn root_vec<'s, 'r: 's>(
+            set: RootSetRef<'_, 'r, Self>,
+            slot: Pin<&'s mut Self::VecSlotRepr<'r>>,
+        ) -> Self::LocalVecRepr;
+
+        /// An empty long-lived vector root.
+        fn persist_vec<'r>(set: RootSetRef<'_, 'r, Self>) -> Self::PersistentVecRepr<'r>;
+
+        /// A scoped vector root, borrowed for one operation.
+        ///
+        /// # Safety
+        ///
+        /// `root` was returned by [`root_vec`](Self::root_vec) and the slot
+        /// it borrowed is still borrowed (the `LocalVec` holding it is
+        /// alive).
+        unsafe fn local_vec(root: &Self::LocalVecRepr) -> Self::VecRef<'_>;
+
+        /// A long-lived vector root, borrowed for one operation.
+        fn persistent_vec<'a>(root: &'a Self::PersistentVecRepr<'_>) -> Self::VecRef<'a>;
+
+        /// The number of values in a vector root.
+        fn vec_len(set: RootSetRef<'_, '_, Self>, v: Self::VecRef<'_>) -> Result<usize, RootError>;
+
+        /// The value at `index`, if there is one.
+        fn vec_get(
+            set: RootSetRef<'_, '_, Self>,
+            v: Self::VecRef<'_>,
+            index: usize,
+        ) -> Result<Option<Gc>, RootError>;
+
+        /// Replaces the value at `index`: `Ok(false)` if out of range.
+        ///
+        /// # Safety
+        ///
+        /// `gc` is current for the heap whose root set is `set`.
+        unsafe fn vec_set(
+            set: RootSetRef<'_, '_, Self>,
+            v: Self::VecRef<'_>,
+            index: usize,
+            gc: Gc,
+        ) -> Result<bool, RootError>;
+
+        /// Appends a value.
+        ///
+        /// # Safety
+        ///
+        /// As for [`vec_set`](Self::vec_set).
+        unsafe fn vec_push(
+            set: RootSetRef<'_, '_, Self>,
+            v: Self::VecRef<'_>,
+            gc: Gc,
+        ) -> Result<(), RootError>;
+
+        /// Removes and returns the last value.
+        fn vec_pop(
+            set: RootSetRef<'_, '_, Self>,
+            v: Self::VecRef<'_>,
+        ) -> Result<Option<Gc>, RootError>;
+
+        /// Removes every value.
+        fn vec_clear(set: RootSetRef<'_, '_, Self>, v: Self::VecRef<'_>) -> Result<(), RootError>;
+
         /// Enters a scope.
         fn enter(set: RootSetRef<'_, '_, Self>) -> Self::Mark;
-        /// Exits the scope that `mark` began.
+
+        /// Exits the scope that `mark` began. Never panics: a mark of
+        /// another root set (the heap behind a scope was swapped) releases
+        /// nothing, and the roots it would have released stay alive and
+        /// counted.
         fn exit(set: RootSetRef<'_, '_, Self>, mark: Self::Mark);
 
-        /// Long-lived roots dropped without being released, where the scheme
-        /// can count them.
-        fn leaked(set: RootSetRef<'_, '_, Self>) -> usize;
-
-        /// Calls `f` on every root of the set, so that the collector can
-        /// rewrite each in place.
+        /// Calls `f` on every root of the set (every value of every vector
+        /// root), so that the collector can rewrite each in place. Dropped
+        /// long-lived roots are reclaimed first, never traced.
         ///
         /// # Safety
         ///
@@ -203,7 +280,8 @@ pub(crate) mod sealed {
         /// call anything that might.
         unsafe fn trace(set: RootSetMut<'_, '_, Self>, f: impl FnMut(&mut Gc));
 
-        /// How many roots the set holds (may walk them).
+        /// How many roots the set holds (may walk them); a vector root
+        /// counts once.
         fn count(set: RootSetRef<'_, '_, Self>) -> usize;
     }
 }

@@ -4,14 +4,23 @@ use core::mem;
 use core::ops::{Deref, DerefMut};
 use core::ptr;
 
+use crate::error::RootError;
 use crate::heap::Heap;
 use crate::reference::Ref;
 use crate::root::Root;
 use crate::scheme::Scheme;
 
 /// A scope: borrows the heap mutably, dereferences to it, and on drop
-/// releases the scoped roots made inside it (indexed scheme) or does
-/// nothing (intrusive scheme). Scopes nest by construction.
+/// releases the scoped roots and vectors made inside it (indexed scheme)
+/// or does nothing (intrusive scheme, whose stack roots end with their
+/// block). Scopes nest by construction.
+///
+/// Dropping a scope never panics. Swapping the heap behind it
+/// (`mem::swap(&mut *scope, &mut other)`) compiles: the scope's drop then
+/// meets a heap whose table did not issue its mark, and releases nothing;
+/// the roots it could not release stay alive, and counted, until a scope
+/// of their own heap exits (or the heap is dropped). Under the intrusive
+/// scheme a scope holds nothing to release.
 pub struct Scope<'a, 'r, S: Scheme> {
     heap: &'a mut Heap<'r, S>,
     mark: S::Mark,
@@ -47,11 +56,25 @@ impl<'a, 'r, S: Scheme> Scope<'a, 'r, S> {
     ///
     /// # Panics
     ///
-    /// As [`Root::get`], if `root` is stale or of another heap.
+    /// As [`Root::get`], if `root` is stale or of another heap (for
+    /// instance after the heap behind the scope was swapped);
+    /// [`try_escape`](Self::try_escape) returns the error instead. The
+    /// scope is exited either way.
     #[inline]
     #[track_caller]
     pub fn escape<R: Root<S>>(self, root: &R) -> Ref<'a, S> {
-        let gc = root.get(self.heap).gc();
+        match self.try_escape(root) {
+            Ok(r) => r,
+            Err(e) => crate::root::root_failed(e),
+        }
+    }
+
+    /// As [`escape`](Self::escape), but a stale root or a root of another
+    /// heap is an error; the scope is exited either way.
+    #[inline]
+    pub fn try_escape<R: Root<S>>(self, root: &R) -> Result<Ref<'a, S>, RootError> {
+        // On an error, `self` drops here, which exits the scope.
+        let gc = root.try_get(self.heap)?.gc();
         let this = mem::ManuallyDrop::new(self);
         // SAFETY: `this` is never used or dropped again, so moving the
         // `&mut` out of it is a move, not a copy.
@@ -60,7 +83,7 @@ impl<'a, 'r, S: Scheme> Scope<'a, 'r, S> {
         let heap: &'a Heap<'r, S> = heap;
         // SAFETY: `gc` was current when read above, and nothing has
         // allocated or collected since.
-        unsafe { Ref::new(heap, gc) }
+        Ok(unsafe { Ref::new(heap, gc) })
     }
 }
 

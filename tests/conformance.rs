@@ -12,8 +12,8 @@ mod common;
 
 use common::panic_message;
 use gcroots::{
-    AllocError, Config, Heap, HeapError, Persistent, Ref, Root, RootError, Roots, Scheme, Shape,
-    root,
+    AllocError, Config, Heap, HeapError, MAX_BYTES, MAX_FIELDS, Persistent, Ref, Root, RootError,
+    RootVec, Roots, Scheme, Shape, root, root_vec,
 };
 
 /// Runs `f` on a fresh heap of scheme `S`.
@@ -98,6 +98,20 @@ common::suite!(
     collecting_with_no_roots_empties_the_heap,
     root_count_tracks_live_roots,
     interleaved_roots_and_collections_in_recursion,
+    dropped_persistent_roots_unroot_their_objects,
+    persistent_roots_dropped_on_an_error_path_unroot,
+    persistent_roots_in_a_host_struct,
+    a_vm_struct_holds_its_heap_and_roots_together,
+    vector_roots_hold_their_values_across_collections,
+    vector_roots_end_with_their_scope,
+    vector_operations_at_the_edges,
+    persistent_vector_roots_live_until_dropped,
+    a_vector_root_of_another_heap_is_refused,
+    alloc_with_mixes_root_kinds,
+    alloc_init_fills_an_object_from_any_roots,
+    extreme_configurations_are_refused_or_work,
+    a_scope_over_a_swapped_heap_exits_safely,
+    a_swapped_scope_drops_safely_while_a_panic_unwinds,
 );
 
 fn fresh_objects_are_empty_and_zeroed<S: Scheme>(config: Config) {
@@ -273,11 +287,17 @@ fn hundred_thousand_persistent_roots<S: Scheme>(config: Config) {
         for (i, p) in roots.iter().enumerate() {
             assert_eq!(heap.get(p).read_u64(0), i as u64);
         }
-        for p in roots {
-            heap.release(p).unwrap();
+        // Half released at once, half dropped: both end the root.
+        for (k, p) in roots.into_iter().enumerate() {
+            if k % 2 == 0 {
+                heap.release(p).unwrap();
+            } else {
+                drop(p);
+            }
         }
         assert_eq!(heap.root_count(), 0);
-        assert_eq!(heap.leaked_roots(), 0);
+        heap.collect();
+        assert_eq!(heap.used_bytes(), 0, "nothing is traced once dropped");
     });
 }
 
@@ -845,4 +865,443 @@ fn interleaved_roots_and_collections_in_recursion<S: Scheme>(config: Config) {
         root!(heap, let nil = cons(heap, 0, None::<&gcroots::Local<'_, S>>));
         assert_eq!(build(heap, 1, n, &nil), n * (n - 1) / 2);
     });
+}
+
+fn dropped_persistent_roots_unroot_their_objects<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        let before = heap.root_count();
+        let set = heap.roots();
+        let p = set.persist(heap.alloc(CELL).unwrap());
+        let q = set.persist(heap.alloc(PAIR).unwrap());
+        assert_eq!(heap.root_count(), before + 2);
+        drop(p);
+        assert_eq!(
+            heap.root_count(),
+            before + 1,
+            "a dropped root no longer counts"
+        );
+        heap.collect();
+        assert_eq!(heap.used_bytes(), heap.get(&q).size_bytes());
+        drop(q);
+        heap.collect();
+        assert_eq!(heap.root_count(), before);
+        assert_eq!(heap.used_bytes(), 0);
+    });
+}
+
+/// The `?` pattern: long-lived roots made before an early return end with
+/// it, under every scheme, with no release on the error path.
+fn persistent_roots_dropped_on_an_error_path_unroot<S: Scheme>(config: Config) {
+    fn build<'r, S: Scheme>(
+        heap: &mut Heap<'r, S>,
+        fail_at: u64,
+    ) -> Result<Vec<Persistent<'r, S>>, String> {
+        let set = heap.roots();
+        let mut held = Vec::new();
+        for i in 0..5 {
+            if i == fail_at {
+                return Err(format!("failed at {i}"));
+            }
+            let cell = heap.alloc(CELL).map_err(|e| e.to_string())?;
+            cell.write_u64(0, i);
+            held.push(set.persist(cell));
+        }
+        Ok(held)
+    }
+    with_heap::<S, _>(config, |heap| {
+        assert_eq!(build(heap, 3).unwrap_err(), "failed at 3");
+        assert_eq!(heap.root_count(), 0);
+        let held = build(heap, 99).unwrap();
+        assert_eq!(heap.root_count(), 5);
+        drop(held);
+        heap.collect();
+        assert_eq!((heap.root_count(), heap.used_bytes()), (0, 0));
+    });
+}
+
+/// An embedder keeps long-lived roots in its own structs: a `Persistent`
+/// is a plain field, under every scheme (under the intrusive scheme a
+/// pinned `PersistentRoot` can also be embedded without a pool slot:
+/// `gcroots-intrusive`'s `persistent_root_pinned_in_an_embedders_struct`).
+fn persistent_roots_in_a_host_struct<S: Scheme>(config: Config) {
+    struct Host<'r, S: Scheme> {
+        name: String,
+        global: Persistent<'r, S>,
+        cache: Vec<Persistent<'r, S>>,
+    }
+    with_heap::<S, _>(config, |heap| {
+        let set = heap.roots();
+        let mut host = Host {
+            name: "host".into(),
+            global: set.persist(heap.alloc(CELL).unwrap()),
+            cache: Vec::new(),
+        };
+        heap.get(&host.global).write_u64(0, 7);
+        for i in 0..10 {
+            let cell = heap.alloc_with(CELL, &[&host.global]).unwrap();
+            cell.write_u64(0, i);
+            host.cache.push(set.persist(cell));
+        }
+        heap.collect();
+        assert_eq!(heap.root_count(), 11);
+        let g = heap.get(&host.global);
+        assert!(host.cache.iter().all(|c| heap.get(c).field(0) == Some(g)));
+        host.cache.truncate(3);
+        assert_eq!(heap.root_count(), 4);
+        let moved = Box::new(host); // the struct moves; its roots do not care
+        assert_eq!(heap.get(&moved.global).read_u64(0), 7);
+        assert_eq!(moved.name, "host");
+        drop(moved);
+        heap.collect();
+        assert_eq!((heap.root_count(), heap.used_bytes()), (0, 0));
+    });
+}
+
+/// A VM struct that owns its heap and its long-lived roots: the heap
+/// borrows its `Roots`, which live outside the struct for `'r` (here in
+/// the test's frame; for a VM that must be `'static`, a `Roots` leaked
+/// once with `Box::leak`, as `forget::a_static_vm_with_leaked_roots`
+/// shows).
+fn a_vm_struct_holds_its_heap_and_roots_together<S: Scheme>(config: Config) {
+    struct Vm<'r, S: Scheme> {
+        heap: Heap<'r, S>,
+        globals: Persistent<'r, S>,
+    }
+    impl<'r, S: Scheme> Vm<'r, S> {
+        fn new(roots: &'r Roots<S>, config: Config) -> Self {
+            let mut heap = Heap::new(roots, config).unwrap();
+            let globals = roots.persist(heap.alloc(Shape::new(4, 0)).unwrap());
+            Vm { heap, globals }
+        }
+        fn define(&mut self, slot: usize, value: u64) {
+            let roots = self.heap.roots();
+            let cell = roots.persist(self.heap.alloc(CELL).unwrap());
+            self.heap.get(&cell).write_u64(0, value);
+            let globals = self.heap.get(&self.globals);
+            globals.set_field(slot, Some(self.heap.get(&cell)));
+        }
+        fn lookup(&self, slot: usize) -> Option<u64> {
+            Some(self.heap.get(&self.globals).field(slot)?.read_u64(0))
+        }
+    }
+    let roots = Roots::<S>::new();
+    let mut vm = Vm::new(&roots, config);
+    vm.define(1, 11);
+    vm.define(3, 33);
+    vm.heap.collect();
+    assert_eq!(
+        (vm.lookup(1), vm.lookup(2), vm.lookup(3)),
+        (Some(11), None, Some(33))
+    );
+    assert_eq!(vm.heap.root_count(), 1);
+}
+
+fn vector_roots_hold_their_values_across_collections<S: Scheme>(config: Config) {
+    let n = size(&config, 5_000, 60) as u64;
+    with_heap::<S, _>(config, |heap| {
+        let mut scope = heap.scope();
+        root_vec!(scope, let v);
+        for i in 0..n {
+            // May collect: `v` follows.
+            let cell = scope
+                .alloc_init(CELL, |heap, c| {
+                    c.write_u64(0, i);
+                    if i > 0 {
+                        c.set_field(0, v.get(heap, (i - 1) as usize));
+                    }
+                })
+                .unwrap();
+            v.push(cell);
+        }
+        scope.collect();
+        assert_eq!(v.len(&scope), n as usize);
+        assert_eq!(scope.root_count(), 1, "one root, whatever its length");
+        for (i, cell) in v.iter(&scope).enumerate() {
+            assert_eq!(cell.read_u64(0), i as u64);
+            if i > 0 {
+                assert_eq!(cell.field(0), v.get(&scope, i - 1), "edges survive");
+            }
+        }
+        let live = scope.used_bytes();
+        assert_eq!(live, n as usize * 24);
+    });
+}
+
+fn vector_roots_end_with_their_scope<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let keep = heap.alloc(CELL).unwrap());
+        {
+            let mut scope = heap.scope();
+            root_vec!(scope, let v);
+            for _ in 0..10 {
+                let c = scope.alloc(CELL).unwrap();
+                v.push(c);
+            }
+            assert_eq!(scope.root_count(), 2);
+        }
+        heap.collect();
+        assert_eq!(heap.root_count(), 1);
+        assert_eq!(heap.used_bytes(), heap.get(&keep).size_bytes());
+    });
+}
+
+fn vector_operations_at_the_edges<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        let mut scope = heap.scope();
+        root_vec!(scope, let v);
+        assert!(v.is_empty(&scope));
+        assert!(v.get(&scope, 0).is_none());
+        assert!(v.pop(&scope).is_none());
+        let a = scope.alloc(CELL).unwrap();
+        a.write_u64(0, 1);
+        v.push(a);
+        let b = scope.alloc(CELL).unwrap();
+        b.write_u64(0, 2);
+        assert_eq!(v.try_set(1, b), Ok(false), "out of range: nothing set");
+        v.set(0, b);
+        assert_eq!(v.get(&scope, 0).unwrap().read_u64(0), 2);
+        let msg = panic_message(|| v.set(5, scope.get_vec_value(&v, 0)));
+        assert_eq!(msg, "gcroots: index 5 out of range for a rooted vector");
+        let c = scope.alloc(CELL).unwrap();
+        c.write_u64(0, 3);
+        v.push(c);
+        assert_eq!(v.pop(&scope).unwrap().read_u64(0), 3);
+        v.clear(&scope);
+        assert_eq!(v.len(&scope), 0);
+        scope.collect();
+        assert_eq!(scope.used_bytes(), 0, "a cleared vector roots nothing");
+    });
+}
+
+/// `get` of a vector's value as a plain `Ref`, for the panic test above.
+trait VecValue<S: Scheme> {
+    fn get_vec_value<'h>(&'h self, v: &impl RootVec<S>, i: usize) -> Ref<'h, S>;
+}
+
+impl<S: Scheme> VecValue<S> for Heap<'_, S> {
+    fn get_vec_value<'h>(&'h self, v: &impl RootVec<S>, i: usize) -> Ref<'h, S> {
+        v.get(self, i).unwrap()
+    }
+}
+
+fn persistent_vector_roots_live_until_dropped<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        let v = heap.persist_vec();
+        {
+            let mut scope = heap.scope();
+            for i in 0..20 {
+                let c = scope.alloc(CELL).unwrap();
+                c.write_u64(0, i);
+                v.push(c);
+            }
+        }
+        heap.collect();
+        assert_eq!(heap.root_count(), 1);
+        assert_eq!(v.iter(heap).map(|c| c.read_u64(0)).sum::<u64>(), 190);
+        drop(v);
+        assert_eq!(heap.root_count(), 0);
+        heap.collect();
+        assert_eq!(heap.used_bytes(), 0);
+    });
+}
+
+fn a_vector_root_of_another_heap_is_refused<S: Scheme>(config: Config) {
+    let roots_a = Roots::<S>::new();
+    let roots_b = Roots::<S>::new();
+    let mut a = Heap::new(&roots_a, config.clone()).unwrap();
+    let mut b = Heap::new(&roots_b, config).unwrap();
+    root_vec!(a, let v);
+    let p = a.persist_vec();
+    let x = b.alloc(CELL).unwrap();
+    assert_eq!(v.try_push(x), Err(RootError::WrongHeap));
+    assert_eq!(p.try_push(x), Err(RootError::WrongHeap));
+    assert_eq!(v.try_len(&b), Err(RootError::WrongHeap));
+    assert_eq!(p.try_get(&b, 0).err(), Some(RootError::WrongHeap));
+    let msg = panic_message(|| {
+        v.len(&b);
+    });
+    assert_eq!(msg, "gcroots: root used with a heap it does not belong to");
+    a.collect();
+    assert_eq!(v.len(&a), 0);
+}
+
+fn alloc_with_mixes_root_kinds<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        let global = heap.roots().persist(heap.alloc(CELL).unwrap());
+        root!(heap, let local = heap.alloc(CELL).unwrap());
+        root_vec!(heap, let v);
+        let pair = heap.alloc_with(PAIR, &(local, &global)).unwrap();
+        v.push(pair);
+        let both = [&local as &dyn Root<S>, &global];
+        let again = heap.alloc_with(PAIR, &both[..]).unwrap();
+        v.push(again);
+        heap.collect();
+        for p in v.iter(heap) {
+            assert_eq!(p.field(0), Some(heap.get(&local)));
+            assert_eq!(p.field(1), Some(heap.get(&global)));
+        }
+        let msg = panic_message(|| {
+            heap.alloc_with(CELL, &(local, &global)).ok();
+        });
+        assert_eq!(
+            msg,
+            "alloc_with: 2 initial fields given for an object with 1 fields"
+        );
+    });
+}
+
+fn alloc_init_fills_an_object_from_any_roots<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config, |heap| {
+        let global = heap.roots().persist(heap.alloc(CELL).unwrap());
+        root!(heap, let local = heap.alloc(CELL).unwrap());
+        heap.get(&local).write_u64(0, 5);
+        root!(heap, let obj = heap.alloc_init(Shape::new(2, 16), |heap, o| {
+            o.set_field(0, Some(heap.get(&global)));
+            o.set_field(1, Some(heap.get(&local)));
+            o.write_u64(8, heap.get(&local).read_u64(0) * 2);
+        }).unwrap());
+        heap.collect();
+        let o = heap.get(&obj);
+        assert_eq!(o.field(0), Some(heap.get(&global)));
+        assert_eq!(o.field(1).unwrap().read_u64(0), 5);
+        assert_eq!(o.read_u64(8), 10);
+    });
+}
+
+/// Every configuration is refused with a message or works; none panics or
+/// overflows (the sizes are multiplied by 8 and by 100 inside the heap).
+fn extreme_configurations_are_refused_or_work<S: Scheme>(config: Config) {
+    let with = |initial_bytes: usize, max_bytes: usize| Config {
+        initial_bytes,
+        max_bytes,
+        ..config.clone()
+    };
+    let check = |c: Config| -> Result<(), HeapError> {
+        let roots = Roots::<S>::new();
+        let mut heap = Heap::new(&roots, c.clone())?;
+        // Every figure the heap reports is computable.
+        let _ = format!("{heap:?}");
+        assert!(heap.limit_bytes() <= c.max_bytes);
+        assert_eq!(heap.limit_bytes() % 8, 0);
+        // The largest shape is 2.4 GB: refused by the small limits (a heap
+        // whose limit is near `usize::MAX` would really allocate it).
+        if heap.limit_bytes() < 1 << 30 {
+            match heap.alloc(Shape::new(MAX_FIELDS, MAX_BYTES)) {
+                Err(AllocError::TooLarge { limit, .. }) => assert_eq!(limit, heap.limit_bytes()),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        let over = Shape::new(MAX_FIELDS + 1, 0);
+        assert!(matches!(
+            heap.alloc(over),
+            Err(AllocError::TooLarge {
+                requested: usize::MAX,
+                ..
+            })
+        ));
+        root!(heap, let x = heap.alloc(Shape::new(0, 0)).unwrap());
+        heap.collect();
+        assert_eq!(heap.get(&x).shape(), Shape::new(0, 0));
+        Ok(())
+    };
+    // Refused with a message.
+    for (initial, max) in [
+        (8, 7),
+        (7, 8),
+        (16, 15),
+        (usize::MAX, 8),
+        (usize::MAX, usize::MAX),
+    ] {
+        assert!(
+            matches!(check(with(initial, max)), Err(HeapError::Config(_))),
+            "{initial} {max}"
+        );
+    }
+    // `usize::MAX` bytes round up to more words than `usize::MAX` bytes
+    // round down to: the message says so.
+    let refused = check(with(usize::MAX, usize::MAX)).unwrap_err().to_string();
+    assert!(refused.contains("rounding"), "{refused}");
+    let refused = check(with(9, 15)).unwrap_err().to_string();
+    assert!(refused.contains("rounding"), "{refused}");
+    // Too big for the system: refused, with the size asked for.
+    for max in [usize::MAX, usize::MAX - 7] {
+        match check(with(usize::MAX - 7, max)) {
+            Err(HeapError::System { bytes }) => assert_eq!(bytes, usize::MAX - 7),
+            other => panic!("{max}: {other:?}"),
+        }
+    }
+    // Work: the smallest heaps, and a small heap with a limit near usize::MAX.
+    for (initial, max) in [
+        (8, 8),
+        (8, 9),
+        (8, 15),
+        (9, 16),
+        (1024, usize::MAX),
+        (1024, usize::MAX - 7),
+    ] {
+        check(with(initial, max)).unwrap_or_else(|e| panic!("{initial} {max}: {e}"));
+    }
+    // `max_bytes` is a true limit, rounded down: 15 bytes hold one word.
+    let roots = Roots::<S>::new();
+    let mut heap = Heap::new(&roots, with(8, 15)).unwrap();
+    assert_eq!(heap.limit_bytes(), 8);
+    root!(heap, let _x = heap.alloc(Shape::new(0, 0)).unwrap());
+    assert!(matches!(
+        heap.alloc(Shape::new(0, 0)),
+        Err(AllocError::OutOfMemory { limit: 8, .. })
+    ));
+}
+
+/// `mem::swap` on the heap behind a scope: the scope's drop meets a table
+/// that did not issue its mark and must neither panic nor release anything
+/// (the roots it cannot release stay alive, and counted); `escape` on it
+/// reports the root as another heap's, outside `Drop`.
+fn a_scope_over_a_swapped_heap_exits_safely<S: Scheme>(config: Config) {
+    let roots_a = Roots::<S>::new();
+    let roots_b = Roots::<S>::new();
+    let mut a = Heap::new(&roots_a, config.clone()).unwrap();
+    let mut b = Heap::new(&roots_b, config).unwrap();
+    {
+        let mut scope = a.scope();
+        root!(scope, let x = scope.alloc(CELL).unwrap());
+        scope.get(&x).write_u64(0, 1);
+        std::mem::swap(&mut *scope, &mut b);
+        // The scope now fronts the heap that was `b`.
+        assert_eq!(scope.try_get(&x).unwrap_err(), RootError::WrongHeap);
+        assert_eq!(scope.try_escape(&x).unwrap_err(), RootError::WrongHeap);
+    }
+    // The heap that was `a` (now `b`) still holds its root: the scope that
+    // would have released it could not.
+    b.collect();
+    assert_eq!(b.root_count(), if S::NAME == "indexed" { 1 } else { 0 });
+    {
+        let mut scope = a.scope();
+        root!(scope, let y = scope.alloc(CELL).unwrap());
+        std::mem::swap(&mut *scope, &mut b);
+        let msg = panic_message(|| {
+            scope.get(&y);
+        });
+        assert_eq!(msg, "gcroots: root used with a heap it does not belong to");
+    }
+    a.collect();
+    b.collect();
+}
+
+fn a_swapped_scope_drops_safely_while_a_panic_unwinds<S: Scheme>(config: Config) {
+    let roots_a = Roots::<S>::new();
+    let roots_b = Roots::<S>::new();
+    let mut a = Heap::new(&roots_a, config.clone()).unwrap();
+    let mut b = Heap::new(&roots_b, config).unwrap();
+    let msg = panic_message(|| {
+        let mut scope = a.scope();
+        root!(scope, let x = scope.alloc(CELL).unwrap());
+        std::mem::swap(&mut *scope, &mut b);
+        scope.escape(&x); // panics: `x` is the other heap's now
+    });
+    assert_eq!(msg, "gcroots: root used with a heap it does not belong to");
+    // The process did not abort; both heaps still work.
+    root!(a, let p = a.alloc(CELL).unwrap());
+    a.collect();
+    b.collect();
+    assert_eq!(a.get(&p).shape(), CELL);
 }

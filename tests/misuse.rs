@@ -29,7 +29,10 @@ common::suite!(
     interleaved_futures_dropped_in_reverse_order,
     panic_unwinding_through_rooted_frames,
     forgotten_scope_releases_at_the_outer_scope,
-    dropped_persistent_root_is_unrooted_or_counted,
+    dropped_persistent_root_is_unrooted,
+    roots_persist_with_a_value_of_another_heap,
+    local_used_after_its_scope_was_dropped_in_the_same_block,
+    roots_made_in_a_loop_without_a_scope,
     heap_dropped_while_roots_are_alive,
 );
 
@@ -182,25 +185,85 @@ fn forgotten_scope_releases_at_the_outer_scope<S: Scheme>() {
     assert_eq!(heap.root_count(), 0);
 }
 
-/// Dropping a long-lived root without releasing it: the intrusive scheme's
-/// unlinks itself; the indexed scheme's manual root stays (its object is
-/// kept) and is counted.
-fn dropped_persistent_root_is_unrooted_or_counted<S: Scheme>() {
+/// Dropping a long-lived root without releasing it unroots it, under every
+/// scheme: the intrusive scheme gives its pool slot back at once; the
+/// indexed scheme's owned root is reclaimed before the next collection.
+fn dropped_persistent_root_is_unrooted<S: Scheme>() {
     let roots = Roots::<S>::new();
     let mut heap = Heap::new(&roots, Config::default()).unwrap();
     let set = heap.roots();
     let p = set.persist(heap.alloc(CELL).unwrap());
+    assert_eq!(heap.root_count(), 1);
     drop(p);
+    assert_eq!(heap.root_count(), 0);
     heap.collect();
+    assert_eq!(heap.used_bytes(), 0);
+}
+
+/// `Roots::persist` with a value of another heap: the intrusive scheme would
+/// put a pointer of heap `b` in `a`'s list, so it panics; the indexed
+/// scheme's roots carry no list, and the root goes to the value's own heap,
+/// which its handle names.
+fn roots_persist_with_a_value_of_another_heap<S: Scheme>() {
+    let (ra, rb) = (Roots::<S>::new(), Roots::<S>::new());
+    let a = Heap::new(&ra, Config::default()).unwrap();
+    let mut b = Heap::new(&rb, Config::default()).unwrap();
+    root!(b, let y = b.alloc(CELL).unwrap());
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        let p = ra.persist(b.get(&y));
+        (p.try_get(&a).err(), p.try_get(&b).is_ok())
+    }));
     if is_indexed::<S>() {
-        assert_eq!(heap.leaked_roots(), 1);
-        assert_eq!(heap.root_count(), 1);
-        assert_eq!(heap.used_bytes(), 24, "the leaked root keeps its object");
+        assert_eq!(outcome.unwrap(), (Some(RootError::WrongHeap), true));
     } else {
-        assert_eq!(heap.leaked_roots(), 0);
-        assert_eq!(heap.root_count(), 0);
-        assert_eq!(heap.used_bytes(), 0);
+        let err = outcome.unwrap_err();
+        let msg = err.downcast_ref::<&str>().copied().unwrap_or_default();
+        assert_eq!(msg, "persist: the value belongs to another heap");
     }
+}
+
+/// A `Local` whose scope was dropped in the same block compiles under both
+/// schemes (the `Local` borrows the block's slot, not the scope): the
+/// intrusive root lives until the block ends; the indexed one ended with
+/// the scope, and using it is a `Stale` error.
+fn local_used_after_its_scope_was_dropped_in_the_same_block<S: Scheme>() {
+    let roots = Roots::<S>::new();
+    let mut heap = Heap::new(&roots, Config::default()).unwrap();
+    let mut scope = heap.scope();
+    root!(scope, let x = scope.alloc(CELL).unwrap());
+    drop(scope);
+    heap.collect();
+    let outcome = x.try_get(&heap).map(|r| r.shape());
+    if is_indexed::<S>() {
+        assert_eq!(outcome, Err(RootError::Stale));
+        assert_eq!(
+            panic_message(|| {
+                heap.get(&x);
+            }),
+            "gcroots: scoped root used after its scope exited"
+        );
+    } else {
+        assert_eq!(outcome, Ok(CELL));
+    }
+}
+
+/// Rooting in a loop without a scope per iteration: the intrusive scheme
+/// ends each root with its iteration; the indexed scheme keeps every one
+/// until the enclosing scope exits (and, in a long enough loop, runs the
+/// heap out of memory). `gcroots::audit` finds the loop.
+fn roots_made_in_a_loop_without_a_scope<S: Scheme>() {
+    let roots = Roots::<S>::new();
+    let mut heap = Heap::new(&roots, Config::default()).unwrap();
+    {
+        let mut scope = heap.scope();
+        for i in 0..100 {
+            root!(scope, let x = scope.alloc(CELL).unwrap());
+            scope.get(&x).write_u64(0, i);
+        }
+        let held = scope.root_count();
+        assert_eq!(held, if is_indexed::<S>() { 100 } else { 0 });
+    }
+    assert_eq!(heap.root_count(), 0, "the scope's exit ends them all");
 }
 
 /// Dropping the heap while roots are alive compiles (roots do not borrow the
@@ -234,7 +297,7 @@ fn heap_dropped_while_roots_are_alive<S: Scheme>() {
 #[cfg(feature = "indexed")]
 mod indexed_only {
     use super::*;
-    use gcroots::{Indexed, Local};
+    use gcroots::{Indexed, Local, Persistent};
 
     #[test]
     fn use_after_scope_is_a_stale_root_error() {
@@ -254,6 +317,44 @@ mod indexed_only {
         });
         assert_eq!(msg, "gcroots: scoped root used after its scope exited");
         assert_eq!(heap.root_count(), 1, "the stale handle did not disturb `y`");
+    }
+
+    /// Under the indexed scheme a `Persistent` is an owned root: dropping
+    /// it on another thread unroots it as dropping it here does.
+    #[test]
+    fn persistent_dropped_on_another_thread_unroots() {
+        let roots = Roots::<Indexed>::new();
+        let mut heap = Heap::new(&roots, Config::default()).unwrap();
+        let before = heap.root_count();
+        let held: Vec<Persistent<'_, Indexed>> = (0..10)
+            .map(|_| heap.roots().persist(heap.alloc(CELL).unwrap()))
+            .collect();
+        assert_eq!(heap.root_count(), before + 10);
+        std::thread::scope(|s| {
+            s.spawn(move || drop(held));
+        });
+        assert_eq!(heap.root_count(), before);
+        heap.collect();
+        assert_eq!(heap.used_bytes(), 0);
+    }
+
+    /// A clone of an indexed `Persistent` shares its root (Wasmtime's
+    /// `OwnedRooted`): the object stays rooted until both are dropped, and
+    /// a `set` through one is seen through the other.
+    #[test]
+    fn a_cloned_persistent_shares_its_root() {
+        let roots = Roots::<Indexed>::new();
+        let mut heap = Heap::new(&roots, Config::default()).unwrap();
+        let p = heap.roots().persist(heap.alloc(CELL).unwrap());
+        let q = p.clone();
+        assert_eq!(heap.root_count(), 1);
+        root!(heap, let other = heap.alloc(CELL).unwrap());
+        q.set(heap.get(&other));
+        assert!(heap.same(&p, &other));
+        drop(p);
+        heap.collect();
+        assert_eq!(heap.root_count(), 2, "`q` and `other`");
+        assert!(heap.same(&q, &other));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use core::mem::size_of;
 
-use gcroots::{Heap, Local, Persistent, Ref};
+use gcroots::{Heap, Local, LocalVec, Persistent, PersistentVec, Ref};
 
 /// What the rooting crates hold for gcroots: an object's address, a
 /// `NonZeroUsize` (the heap's own type for it is not public).
@@ -17,29 +17,38 @@ use static_assertions::{assert_eq_size, assert_impl_all, assert_not_impl_any};
 mod intrusive {
     use super::*;
     use gcroots::Intrusive;
-    use gcroots_intrusive::{PersistentRoot, RootList, StackRoot};
+    use gcroots_intrusive::{PersistentRoot, PooledRoot, RootList, StackRoot, VecRoot};
 
     // The nodes themselves: pinned, thread-bound.
     assert_not_impl_any!(StackRoot<'static, Gc>: Send, Sync, Unpin);
     assert_not_impl_any!(PersistentRoot<'static, Gc>: Send, Sync, Unpin);
+    assert_not_impl_any!(VecRoot<'static, Gc>: Send, Sync, Unpin);
     assert_not_impl_any!(RootList<Gc>: Send, Sync);
 
     // What the user holds: a shared borrow of a pinned node, which can be
-    // copied but not sent; and a box that cannot be sent either.
+    // copied but not sent; and a pointer to a pool slot, which cannot be
+    // sent either.
     assert_impl_all!(Local<'static, Intrusive>: Copy);
     assert_not_impl_any!(Local<'static, Intrusive>: Send, Sync);
     assert_not_impl_any!(Persistent<'static, Intrusive>: Send, Sync, Copy, Clone);
+    assert_impl_all!(LocalVec<'static, Intrusive>: Copy);
+    assert_not_impl_any!(LocalVec<'static, Intrusive>: Send, Sync);
+    assert_not_impl_any!(PersistentVec<'static, Intrusive>: Send, Sync, Clone);
     assert_not_impl_any!(Heap<'static, Intrusive>: Send, Sync);
 
     assert_eq_size!(Local<'static, Intrusive>, usize);
-    assert_eq_size!(Persistent<'static, Intrusive>, usize);
-    assert_eq_size!(StackRoot<'static, Gc>, [usize; 3]);
+    assert_eq_size!(LocalVec<'static, Intrusive>, usize);
+    assert_eq_size!(Persistent<'static, Intrusive>, [usize; 2]);
+    assert_eq_size!(PooledRoot<'static, Gc>, [usize; 2]);
+    assert_eq_size!(StackRoot<'static, Gc>, [usize; 4]);
     assert_eq_size!(PersistentRoot<'static, Gc>, [usize; 4]);
+    assert_eq_size!(VecRoot<'static, Gc>, [usize; 6]);
 
     #[test]
     fn sizes() {
         assert_eq!(size_of::<Local<'static, Intrusive>>(), 8);
-        assert_eq!(size_of::<StackRoot<'static, Gc>>(), 24);
+        assert_eq!(size_of::<StackRoot<'static, Gc>>(), 32);
+        assert_eq!(size_of::<Persistent<'static, Intrusive>>(), 16);
     }
 }
 
@@ -47,13 +56,17 @@ mod intrusive {
 mod indexed {
     use super::*;
     use gcroots::Indexed;
-    use gcroots_indexed::{ManualRoot, RootTable, ScopedRoot};
+    use gcroots_indexed::{ManualRoot, OwnedRoot, RootTable, ScopedRoot};
 
-    // Handles are plain indices: they travel between threads.
+    // Handles are plain indices (and a shared liveness flag): they travel
+    // between threads.
     assert_impl_all!(Local<'static, Indexed>: Copy, Send, Sync, Unpin);
-    assert_impl_all!(Persistent<'static, Indexed>: Send, Sync, Unpin);
-    assert_not_impl_any!(Persistent<'static, Indexed>: Copy, Clone);
+    assert_impl_all!(Persistent<'static, Indexed>: Send, Sync, Unpin, Clone);
+    assert_not_impl_any!(Persistent<'static, Indexed>: Copy);
+    assert_impl_all!(LocalVec<'static, Indexed>: Copy, Send, Sync);
+    assert_impl_all!(PersistentVec<'static, Indexed>: Send, Sync);
     assert_impl_all!(ScopedRoot: Copy, Send, Sync);
+    assert_impl_all!(OwnedRoot: Clone, Send, Sync);
     assert_impl_all!(ManualRoot: Send, Sync);
 
     // The heap owns its table: it may move to another thread, but is never
@@ -64,6 +77,8 @@ mod indexed {
 
     assert_eq_size!(Local<'static, Indexed>, [u64; 2]);
     assert_eq_size!(Persistent<'static, Indexed>, [u64; 2]);
+    assert_eq_size!(LocalVec<'static, Indexed>, [u64; 2]);
+    assert_eq_size!(PersistentVec<'static, Indexed>, [u64; 2]);
 
     #[test]
     fn sizes() {

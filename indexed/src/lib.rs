@@ -1,5 +1,5 @@
 //! Indexed-table GC roots, after Wasmtime's `RootScope` / `Rooted` /
-//! `ManuallyRooted`.
+//! `OwnedRooted` (and the `ManuallyRooted` it replaced in 2025).
 //!
 //! # Why
 //!
@@ -9,28 +9,36 @@
 //! and hands out small handles that *name* a slot instead of pointing at
 //! anything:
 //!
-//! - **Safety first.** A handle holds no pointer, so no misuse of a handle is
-//!   undefined behaviour. Every access checks the table id (a handle used
-//!   with another heap) and a generation (a scoped handle used after its
-//!   scope exited), and returns a [`HandleError`] that says which.
-//! - **Handles travel.** [`ScopedRoot`] and [`ManualRoot`] are 16 bytes,
-//!   `Send + Sync`, and `ScopedRoot` is `Copy`: they can be stored anywhere,
-//!   including in futures that move between threads.
-//! - **The cost** is an indirection and two compares on every access, and
-//!   discipline: scoped roots live until their *scope* exits (not until the
-//!   handle is dropped), and manual roots live until explicitly
-//!   [unrooted](RootTable::unroot).
+//! - **Safety first.** A handle holds no pointer into the table, so no
+//!   misuse of a handle is undefined behaviour. Every access checks the
+//!   table id (a handle used with another heap) and a generation or
+//!   liveness flag (a scoped handle used after its scope exited), and
+//!   returns a [`HandleError`] that says which.
+//! - **Handles travel.** Every handle is 16 bytes and `Send + Sync`;
+//!   [`ScopedRoot`] and [`ScopedVec`] are `Copy`: they can be stored
+//!   anywhere, including in futures that move between threads. An
+//!   [`OwnedRoot`] unroots itself when dropped, on any thread, without
+//!   touching its table.
+//! - **The cost** is an indirection and two compares on every access; two
+//!   atomic operations per owned root; and scoped roots that live until
+//!   their *scope* exits, not until the handle is dropped.
 //!
 //! # Structure
 //!
-//! - the **scope table** ([`lifo`]): a LIFO vector; a scope records its
-//!   length on entry and truncates back to it on exit;
-//! - the **slab** ([`slab`]): manual roots with arbitrary lifetimes, released
-//!   in any order through a free list;
-//! - **generations**: every root is stamped with a number its table never
-//!   issues twice, so a stale handle can never read a newer root's slot;
-//! - **leak counting** ([`RootTable::leaked`]): a manual root dropped without
-//!   being unrooted keeps its slot for the table's lifetime and is counted.
+//! - the **scope table**: a LIFO vector of [`ScopedRoot`]s; a scope
+//!   records its length on entry ([`Mark`]) and truncates back to it on
+//!   exit;
+//! - **owned roots** ([`OwnedRoot`]): slots whose handles share a
+//!   liveness flag, reclaimed lazily when every handle is dropped (before
+//!   each collection, and amortised O(1) when roots are created);
+//! - **vector roots**: one entry holding a growable vector, scoped
+//!   ([`ScopedVec`], released with its scope) or owned ([`OwnedVec`]);
+//! - the **manual slab** ([`ManualRoot`]): roots released only by
+//!   [`RootTable::unroot`], Wasmtime's former design, kept as a measured
+//!   variant;
+//! - **generations**: every scoped root, scoped vector and manual root is
+//!   stamped with a number its table never issues twice, so a stale handle
+//!   can never read a newer root's slot.
 //!
 //! The crate knows nothing of objects or collectors: it stores any `T: Copy`
 //! (a GC pointer, for a collector) and gives a collector
@@ -51,28 +59,35 @@
 //! }; // the scope exits: `inner` is released
 //! assert!(matches!(table.get(inner), Err(HandleError::Stale { .. })));
 //!
-//! let manual = table.root_manual(0x3000);
+//! let owned = table.root_owned(0x3000);
+//! let moved = std::thread::spawn(move || owned).join().unwrap();
 //!
 //! // A moving collector rewrites every root in place.
 //! table.trace(|p| *p += 0x10);
 //! assert_eq!(table.get(outer), Ok(0x1010));
-//! assert_eq!(table.unroot(manual), Ok(0x3010));
+//! assert_eq!(table.get_owned(&moved), Ok(0x3010));
+//! drop(moved); // unrooted: the table reclaims the slot at its next trim
+//! assert_eq!(table.owned_len(), 0);
 //!
 //! // A handle from another table is refused, not misread.
 //! let other = RootTable::<usize>::new();
 //! assert!(matches!(other.get(outer), Err(HandleError::WrongTable { .. })));
 //! ```
 
+// Also denied workspace-wide (`[workspace.lints]`); stated here because
+// it is this crate's rule whatever workspace builds it.
 #![deny(unsafe_op_in_unsafe_fn)]
-#![warn(missing_docs)]
 
 mod error;
-mod leaks;
-pub mod lifo;
-pub mod slab;
+mod lifo;
+mod owned;
+mod slab;
 mod table;
+mod vecs;
 
 pub use error::{HandleError, TableId};
 pub use lifo::{Mark, ScopedRoot};
+pub use owned::{OwnedRoot, OwnedVec};
 pub use slab::ManualRoot;
-pub use table::{RootTable, Scope};
+pub use table::{RootTable, Scope, VecHandle, VecRef};
+pub use vecs::ScopedVec;

@@ -40,7 +40,8 @@ impl ScopedRoot {
     }
 }
 
-/// Where a scope began: the LIFO length at entry. Returned by
+/// Where a scope began: the lengths of the scoped-root and scoped-vector
+/// LIFOs at entry. Returned by
 /// [`RootTable::enter`](crate::RootTable::enter), consumed by
 /// [`RootTable::exit`](crate::RootTable::exit).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -48,6 +49,14 @@ impl ScopedRoot {
 pub struct Mark {
     pub(crate) table: TableId,
     pub(crate) len: u32,
+    pub(crate) vecs: u32,
+}
+
+impl Mark {
+    /// The table whose scope this mark began.
+    pub fn table(self) -> TableId {
+        self.table
+    }
 }
 
 #[derive(Clone, Copy)]

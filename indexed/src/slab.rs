@@ -6,16 +6,18 @@
 //! filled it; a [`ManualRoot`] is valid while its slot holds its generation.
 
 use crate::error::TableId;
-use crate::leaks;
 
 /// A root with an arbitrary lifetime: a slot in a table's slab, held until
 /// [`RootTable::unroot`](crate::RootTable::unroot) releases it (Wasmtime's
-/// `ManuallyRooted`).
+/// `ManuallyRooted`, which Wasmtime replaced in 2025 with the
+/// [`OwnedRoot`](crate::OwnedRoot) design; kept here as the measured
+/// variant without a liveness flag).
 ///
 /// Dropping it without unrooting keeps the slot (and so the object it
-/// roots) alive for the table's lifetime; the table counts such leaks, see
-/// [`RootTable::leaked`](crate::RootTable::leaked). 16 bytes, `Send + Sync`,
-/// neither `Copy` nor `Clone`: exactly one owner may unroot it.
+/// roots) alive for the table's lifetime:
+/// [`RootTable::manual_len`](crate::RootTable::manual_len) still counts it.
+/// 16 bytes, `Send + Sync`, neither `Copy` nor `Clone`: exactly one owner
+/// may unroot it.
 #[derive(PartialEq, Eq, Hash, Debug)]
 #[must_use = "dropping a ManualRoot without unrooting it leaks the slot until the table is dropped"]
 pub struct ManualRoot {
@@ -28,14 +30,6 @@ impl ManualRoot {
     /// The table that issued this root.
     pub fn table(&self) -> TableId {
         self.table
-    }
-}
-
-impl Drop for ManualRoot {
-    /// Reached only when the root was not unrooted (unrooting consumes it
-    /// without running this): count the leak. Never panics.
-    fn drop(&mut self) {
-        leaks::record(self.table);
     }
 }
 

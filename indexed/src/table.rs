@@ -1,15 +1,18 @@
-//! [`RootTable`]: the scope table and the slab behind one owner.
+//! [`RootTable`]: the scope table, the owned roots, the vectors and the
+//! manual slab behind one owner.
 
 use core::cell::UnsafeCell;
 use core::mem::ManuallyDrop;
 
 use crate::error::{HandleError, TableId};
-use crate::leaks;
 use crate::lifo::{Lifo, Mark, ScopedRoot};
+use crate::owned::{self, OwnedRoot, OwnedSlab, OwnedVec};
 use crate::slab::{ManualRoot, Slab};
+use crate::vecs::{ScopedVec, ScopedVecs};
 
-/// The roots of one heap: a LIFO vector of scoped roots and a slab of manual
-/// roots, holding values of type `T` (a GC pointer, for a collector).
+/// The roots of one heap, holding values of type `T` (a GC pointer, for a
+/// collector): a LIFO vector of scoped roots, owned roots, scoped and owned
+/// vector roots, and a slab of manual roots.
 ///
 /// Rooting, reading and writing take `&self`, so a heap that owns the table
 /// can root a value while references into it are borrowed; enumerating the
@@ -21,18 +24,22 @@ pub struct RootTable<T> {
     id: TableId,
     /// All mutable state. Invariant: a `&mut` to it exists only inside
     /// [`RootTable::with`], for the duration of one closure defined in this
-    /// file, which calls no code outside this crate (`T: Copy` has no user
-    /// code on copy or drop). Since the table is `!Sync`, no two such
-    /// borrows can overlap.
+    /// file, which calls no code outside this crate but the global
+    /// allocator (`T: Copy` has no user code on copy or drop, and an
+    /// `Arc<()>` none on clone or drop). Since the table is `!Sync`, no two
+    /// such borrows can overlap.
     inner: UnsafeCell<Inner<T>>,
 }
 
 struct Inner<T> {
     lifo: Lifo<T>,
+    vecs: ScopedVecs<T>,
+    owned: OwnedSlab<T>,
+    owned_vecs: OwnedSlab<Vec<T>>,
     slab: Slab<T>,
-    /// The generation the next root will carry. Starts at 1 and only grows
-    /// (a `u64` does not wrap in practice), so no two roots of one table
-    /// ever share a generation.
+    /// The generation the next scoped root, scoped vector or manual root
+    /// will carry. Starts at 1 and only grows (a `u64` does not wrap in
+    /// practice), so no two of them in one table ever share a generation.
     next_generation: u64,
 }
 
@@ -47,9 +54,14 @@ impl<T> Inner<T> {
 
 /// A scope that borrows its table mutably, as Wasmtime's `RootScope`
 /// borrows its store: it dereferences to the table, and on drop releases
-/// every scoped root created since it was entered (see
+/// every scoped root and scoped vector created since it was entered (see
 /// [`RootTable::scope`]). Because each scope borrows the one outside it,
 /// scopes exit in LIFO order by construction.
+///
+/// Its `Drop` never panics. If the table behind the guard was swapped for
+/// another (`mem::swap(&mut *scope, &mut other)`), the mark is not the
+/// table's: the guard releases nothing, and the roots it cannot release
+/// stay alive (and counted) until an outer scope of their own table exits.
 pub struct Scope<'t, T: Copy> {
     table: &'t mut RootTable<T>,
     mark: Mark,
@@ -77,7 +89,9 @@ impl<T: Copy> core::ops::DerefMut for Scope<'_, T> {
 impl<T: Copy> Drop for Scope<'_, T> {
     #[inline]
     fn drop(&mut self) {
-        self.table.exit(self.mark);
+        // A foreign mark (the table was swapped) releases nothing: see the
+        // type's docs. Never a panic in `Drop`.
+        let _ = self.table.try_exit(self.mark);
     }
 }
 
@@ -87,15 +101,101 @@ impl<T: Copy> Default for RootTable<T> {
     }
 }
 
+/// A handle to a vector root: [`ScopedVec`] or [`OwnedVec`], for the
+/// table's `vec_*` methods. Sealed.
+pub trait VecHandle: sealed::Sealed {}
+
+impl VecHandle for ScopedVec {}
+impl VecHandle for OwnedVec {}
+impl VecHandle for VecRef<'_> {}
+
+/// A vector handle of either kind, borrowed: for code that holds both kinds
+/// and treats them alike.
+#[derive(Clone, Copy, Debug)]
+pub enum VecRef<'a> {
+    /// A scoped vector.
+    Scoped(ScopedVec),
+    /// An owned vector.
+    Owned(&'a OwnedVec),
+}
+
+impl From<ScopedVec> for VecRef<'_> {
+    fn from(v: ScopedVec) -> Self {
+        VecRef::Scoped(v)
+    }
+}
+
+impl<'a> From<&'a OwnedVec> for VecRef<'a> {
+    fn from(v: &'a OwnedVec) -> Self {
+        VecRef::Owned(v)
+    }
+}
+
+/// Not public API: how the table finds a handle's vector.
+mod sealed {
+    use std::sync::Arc;
+
+    use crate::error::TableId;
+
+    pub trait Sealed {
+        fn locate(&self) -> Where<'_>;
+    }
+
+    /// Where a vector handle points.
+    #[derive(Debug)]
+    pub enum Where<'a> {
+        Scoped {
+            table: TableId,
+            index: u32,
+            generation: u64,
+        },
+        Owned {
+            table: TableId,
+            index: u32,
+            flag: &'a Arc<()>,
+        },
+    }
+
+    impl Sealed for crate::ScopedVec {
+        fn locate(&self) -> Where<'_> {
+            Where::Scoped {
+                table: self.table,
+                index: self.index,
+                generation: self.generation,
+            }
+        }
+    }
+
+    impl Sealed for crate::OwnedVec {
+        fn locate(&self) -> Where<'_> {
+            Where::Owned {
+                table: self.table,
+                index: self.index,
+                flag: &self.flag,
+            }
+        }
+    }
+
+    impl Sealed for super::VecRef<'_> {
+        fn locate(&self) -> Where<'_> {
+            match self {
+                super::VecRef::Scoped(v) => v.locate(),
+                super::VecRef::Owned(v) => v.locate(),
+            }
+        }
+    }
+}
+
 impl<T: Copy> RootTable<T> {
     /// An empty table with a fresh id.
     pub fn new() -> Self {
-        let id = TableId::fresh();
-        leaks::register(id);
         RootTable {
-            id,
+            id: TableId::fresh(),
             inner: UnsafeCell::new(Inner {
                 lifo: Lifo::new(),
+                vecs: ScopedVecs::new(),
+                owned: OwnedSlab::new(),
+                owned_vecs: OwnedSlab::new(),
                 slab: Slab::new(),
                 next_generation: 1,
             }),
@@ -129,45 +229,63 @@ impl<T: Copy> RootTable<T> {
         }
     }
 
-    // ----- scoped roots -------------------------------------------------
+    // ----- scopes ---------------------------------------------------------
 
-    /// Enters a scope: scoped roots created until the matching
+    /// Enters a scope: scoped roots and vectors created until the matching
     /// [`exit`](Self::exit) are released by it.
     #[inline]
     pub fn enter(&self) -> Mark {
-        let len = self.with(|t| t.lifo.len());
-        // `Lifo::push` keeps the length below u32::MAX.
+        // `Lifo::push` and `ScopedVecs::push` keep the lengths below
+        // u32::MAX.
+        let (len, vecs) = self.with(|t| (t.lifo.len() as u32, t.vecs.len() as u32));
         Mark {
             table: self.id,
-            len: len as u32,
+            len,
+            vecs,
         }
     }
 
-    /// Exits the scope that `mark` began, releasing every scoped root created
-    /// since. Exiting marks out of order is not undefined behaviour, only
-    /// early release: an outer exit releases the inner scope's roots too,
-    /// and a late inner exit releases whatever was pushed above its mark in
-    /// the meantime. Either way the released handles become stale (a clean
-    /// [`HandleError::Stale`]); no handle ever reads another root's value.
-    /// [`scope`](Self::scope) rules the misordering out at compile time.
+    /// Exits the scope that `mark` began, releasing every scoped root and
+    /// vector created since. Exiting marks out of order is not undefined
+    /// behaviour, only early release: an outer exit releases the inner
+    /// scope's roots too, and a late inner exit releases whatever was pushed
+    /// above its mark in the meantime. Either way the released handles
+    /// become stale (a clean [`HandleError::Stale`]); no handle ever reads
+    /// another root's value. [`scope`](Self::scope) rules the misordering
+    /// out at compile time.
     ///
     /// # Panics
     ///
-    /// If `mark` came from another table.
+    /// If `mark` came from another table; [`try_exit`](Self::try_exit)
+    /// returns the error instead.
     #[inline]
     pub fn exit(&self, mark: Mark) {
-        // The check stays, shaped so that it costs little: the truncation
-        // is conditional and the panic is out of line (an `assert!` with
-        // formatted arguments ahead of the truncation cost measurably more:
-        // DESIGN.md).
+        if let Err(e) = self.try_exit(mark) {
+            mark_of_another_table(e)
+        }
+    }
+
+    /// As [`exit`](Self::exit), but a mark of another table is an error
+    /// (and releases nothing) instead of a panic: what a scope's `Drop`
+    /// uses.
+    #[inline]
+    pub fn try_exit(&self, mark: Mark) -> Result<(), HandleError> {
+        // The check costs little shaped this way: the truncation is
+        // conditional and the error path is out of line (DESIGN.md).
         let ours = mark.table == self.id;
         self.with(|t| {
             if ours {
-                t.lifo.truncate(mark.len)
+                t.lifo.truncate(mark.len);
+                t.vecs.truncate(mark.vecs);
             }
         });
-        if !ours {
-            mark_of_another_table(mark.table, self.id);
+        if ours {
+            Ok(())
+        } else {
+            Err(HandleError::WrongTable {
+                handle: mark.table,
+                table: self.id,
+            })
         }
     }
 
@@ -178,6 +296,8 @@ impl<T: Copy> RootTable<T> {
         let mark = self.enter();
         Scope { table: self, mark }
     }
+
+    // ----- scoped roots ---------------------------------------------------
 
     /// Roots `value` in the innermost scope.
     #[inline]
@@ -223,9 +343,166 @@ impl<T: Copy> RootTable<T> {
         self.with(|t| t.lifo.len())
     }
 
+    // ----- owned roots ----------------------------------------------------
+
+    /// Roots `value` until every clone of the returned handle is dropped.
+    #[inline]
+    pub fn root_owned(&self, value: T) -> OwnedRoot {
+        let (index, flag) = self.with(|t| t.owned.insert(value));
+        OwnedRoot {
+            flag,
+            table: self.id,
+            index,
+        }
+    }
+
+    /// The value `root` holds.
+    #[inline]
+    pub fn get_owned(&self, root: &OwnedRoot) -> Result<T, HandleError> {
+        self.check(root.table)?;
+        self.with(|t| t.owned.get(root.index, &root.flag).copied())
+            .ok_or_else(|| owned::stale(root.index))
+    }
+
+    /// Makes `root` (and its clones) hold `value`.
+    #[inline]
+    pub fn set_owned(&self, root: &OwnedRoot, value: T) -> Result<(), HandleError> {
+        self.check(root.table)?;
+        self.with(|t| t.owned.get_mut(root.index, &root.flag).map(|v| *v = value))
+            .ok_or_else(|| owned::stale(root.index))
+    }
+
+    /// Drops `root` and, if it was the last clone, frees its slot now
+    /// rather than at the next trim.
+    ///
+    /// With a root of another table this returns `WrongTable`; the root is
+    /// dropped all the same, and its own table reclaims it lazily.
+    pub fn release(&self, root: OwnedRoot) -> Result<(), HandleError> {
+        self.check(root.table)?;
+        self.with(|t| t.owned.release(root.index, root.flag));
+        Ok(())
+    }
+
+    /// How many owned roots are alive: held by a handle, dropped ones not
+    /// counted even before the table has reclaimed them. O(slots).
+    pub fn owned_len(&self) -> usize {
+        self.with(|t| t.owned.live() + t.owned_vecs.live())
+    }
+
+    // ----- vector roots ---------------------------------------------------
+
+    /// An empty vector root in the innermost scope.
+    pub fn root_vec(&self) -> ScopedVec {
+        let (index, generation) = self.with(|t| {
+            let generation = t.generation();
+            (t.vecs.push(generation), generation)
+        });
+        ScopedVec {
+            table: self.id,
+            index,
+            generation,
+        }
+    }
+
+    /// An empty vector root that lives until every clone of the returned
+    /// handle is dropped.
+    pub fn root_vec_owned(&self) -> OwnedVec {
+        let (index, flag) = self.with(|t| t.owned_vecs.insert(Vec::new()));
+        OwnedVec {
+            flag,
+            table: self.id,
+            index,
+        }
+    }
+
+    /// Runs `f` on the vector `handle` names, or says why it cannot.
+    #[inline]
+    fn with_vec<R>(
+        &self,
+        handle: &impl VecHandle,
+        f: impl FnOnce(&mut Vec<T>) -> R,
+    ) -> Result<R, HandleError> {
+        use sealed::Where;
+        match handle.locate() {
+            Where::Scoped {
+                table,
+                index,
+                generation,
+            } => {
+                self.check(table)?;
+                self.with(|t| t.vecs.get_mut(index, generation).map(f))
+                    .ok_or(HandleError::Stale { index, generation })
+            }
+            Where::Owned { table, index, flag } => {
+                self.check(table)?;
+                self.with(|t| t.owned_vecs.get_mut(index, flag).map(f))
+                    .ok_or_else(|| owned::stale(index))
+            }
+        }
+    }
+
+    /// The number of values in the vector.
+    pub fn vec_len(&self, handle: &impl VecHandle) -> Result<usize, HandleError> {
+        self.with_vec(handle, |v| v.len())
+    }
+
+    /// The value at `index` in the vector, if there is one.
+    pub fn vec_get(&self, handle: &impl VecHandle, index: usize) -> Result<Option<T>, HandleError> {
+        self.with_vec(handle, |v| v.get(index).copied())
+    }
+
+    /// Replaces the value at `index`; `Ok(false)` (and nothing changed) if
+    /// `index` is out of range.
+    pub fn vec_set(
+        &self,
+        handle: &impl VecHandle,
+        index: usize,
+        value: T,
+    ) -> Result<bool, HandleError> {
+        self.with_vec(handle, |v| match v.get_mut(index) {
+            Some(slot) => {
+                *slot = value;
+                true
+            }
+            None => false,
+        })
+    }
+
+    /// Appends a value to the vector.
+    pub fn vec_push(&self, handle: &impl VecHandle, value: T) -> Result<(), HandleError> {
+        self.with_vec(handle, |v| v.push(value))
+    }
+
+    /// Removes and returns the vector's last value.
+    pub fn vec_pop(&self, handle: &impl VecHandle) -> Result<Option<T>, HandleError> {
+        self.with_vec(handle, |v| v.pop())
+    }
+
+    /// Removes every value from the vector (keeping its buffer).
+    pub fn vec_clear(&self, handle: &impl VecHandle) -> Result<(), HandleError> {
+        self.with_vec(handle, |v| v.clear())
+    }
+
+    /// Drops an owned vector root and, if it was the last clone, frees its
+    /// slot now. As for [`release`](Self::release).
+    pub fn release_vec(&self, root: OwnedVec) -> Result<(), HandleError> {
+        self.check(root.table)?;
+        self.with(|t| t.owned_vecs.release(root.index, root.flag));
+        Ok(())
+    }
+
+    /// How many scoped vector roots are alive.
+    pub fn scoped_vec_len(&self) -> usize {
+        self.with(|t| t.vecs.len())
+    }
+
     // ----- manual roots ---------------------------------------------------
 
-    /// Roots `value` until [`unroot`](Self::unroot).
+    /// Roots `value` until [`unroot`](Self::unroot): the pre-2025 Wasmtime
+    /// `ManuallyRooted`, kept as a measured variant of [`root_owned`]
+    /// (no liveness flag, and a dropped root leaks its slot).
+    ///
+    /// [`root_owned`]: Self::root_owned
     pub fn root_manual(&self, value: T) -> ManualRoot {
         let (index, generation) = self.with(|t| {
             let generation = t.generation();
@@ -241,75 +518,84 @@ impl<T: Copy> RootTable<T> {
     /// The value `root` holds.
     pub fn get_manual(&self, root: &ManualRoot) -> Result<T, HandleError> {
         self.check(root.table)?;
-        Ok(self
-            .with(|t| t.slab.get(root.index, root.generation))
-            .expect(
-                "a ManualRoot of this table is occupied until it is unrooted, which consumes it",
-            ))
+        self.with(|t| t.slab.get(root.index, root.generation))
+            .ok_or(HandleError::Stale {
+                index: root.index,
+                generation: root.generation,
+            })
     }
 
     /// Makes `root` hold `value`.
     pub fn set_manual(&self, root: &ManualRoot, value: T) -> Result<(), HandleError> {
         self.check(root.table)?;
-        let stored = self.with(|t| t.slab.set(root.index, root.generation, value));
-        assert!(
-            stored,
-            "a ManualRoot of this table is occupied until it is unrooted"
-        );
-        Ok(())
+        if self.with(|t| t.slab.set(root.index, root.generation, value)) {
+            Ok(())
+        } else {
+            Err(HandleError::Stale {
+                index: root.index,
+                generation: root.generation,
+            })
+        }
     }
 
     /// Releases `root` and returns the value it held.
     ///
     /// With a root of another table this returns `WrongTable`, and the root
-    /// is dropped: its own table counts it as leaked.
+    /// is dropped: its slot in its own table stays occupied (a leak that
+    /// [`manual_len`](Self::manual_len) shows).
     pub fn unroot(&self, root: ManualRoot) -> Result<T, HandleError> {
         self.check(root.table)?;
-        // Unrooting is the one way a ManualRoot ends without counting a leak.
         let root = ManuallyDrop::new(root);
-        Ok(self
-            .with(|t| t.slab.remove(root.index, root.generation))
-            .expect(
-                "a ManualRoot of this table is occupied until it is unrooted, which consumes it",
-            ))
+        self.with(|t| t.slab.remove(root.index, root.generation))
+            .ok_or(HandleError::Stale {
+                index: root.index,
+                generation: root.generation,
+            })
     }
 
-    /// How many manual roots are alive, leaked ones included.
+    /// How many manual roots are alive, leaked ones (dropped without
+    /// [`unroot`](Self::unroot)) included.
     pub fn manual_len(&self) -> usize {
         self.with(|t| t.slab.occupied())
     }
 
-    /// How many manual roots of this table were dropped without being
-    /// unrooted. Their slots stay occupied (and counted by
-    /// [`manual_len`](Self::manual_len)) until the table is dropped.
-    pub fn leaked(&self) -> usize {
-        leaks::count(self.id)
+    // ----- the collector's view -------------------------------------------
+
+    /// Frees the slots of every owned root and owned vector whose handles
+    /// are all dropped. [`trace`](Self::trace) does it first; creating an
+    /// owned root does it too, amortised.
+    pub fn trim(&mut self) {
+        let inner = self.inner.get_mut();
+        inner.owned.trim();
+        inner.owned_vecs.trim();
     }
 
-    // ----- the collector's view ------------------------------------------
-
-    /// Calls `f` on every root, scoped and manual, so that a moving
-    /// collector can rewrite each in place.
+    /// Calls `f` on every root of every kind (every element of every
+    /// vector), so that a moving collector can rewrite each in place. Trims
+    /// first: a dropped owned root is never traced.
     pub fn trace(&mut self, mut f: impl FnMut(&mut T)) {
+        self.trim();
         let inner = self.inner.get_mut();
         inner.lifo.for_each_mut(&mut f);
+        inner.vecs.for_each_mut(&mut f);
+        inner.owned.for_each_mut(&mut f);
+        inner
+            .owned_vecs
+            .for_each_mut(|v| v.iter_mut().for_each(&mut f));
         inner.slab.for_each_mut(&mut f);
     }
 
-    /// How many roots are alive, scoped and manual.
+    /// How many roots are alive, of every kind (a vector counts once;
+    /// dropped owned roots do not count). O(owned slots).
     pub fn len(&self) -> usize {
-        self.with(|t| t.lifo.len() + t.slab.occupied())
+        self.with(|t| {
+            t.lifo.len() + t.vecs.len() + t.owned.live() + t.owned_vecs.live() + t.slab.occupied()
+        })
     }
 
     /// Whether no root is alive.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-}
-
-impl<T> Drop for RootTable<T> {
-    fn drop(&mut self) {
-        leaks::unregister(self.id);
     }
 }
 
@@ -323,6 +609,12 @@ impl<T> core::fmt::Debug for RootTable<T> {
 
 #[cold]
 #[inline(never)]
-fn mark_of_another_table(mark: TableId, table: TableId) -> ! {
-    panic!("RootTable::exit: the mark belongs to root table {mark}, not {table}")
+#[track_caller]
+fn mark_of_another_table(e: HandleError) -> ! {
+    match e {
+        HandleError::WrongTable { handle, table } => {
+            panic!("RootTable::exit: the mark belongs to root table {handle}, not {table}")
+        }
+        other => panic!("RootTable::exit: {other}"),
+    }
 }

@@ -2,11 +2,20 @@
 //! and every misuse of a handle (another table, a stale scope), through the
 //! public API. Run under miri with Stacked and Tree Borrows.
 
-use gcroots_indexed::{HandleError, ManualRoot, RootTable, ScopedRoot};
+use gcroots_indexed::{
+    HandleError, ManualRoot, OwnedRoot, OwnedVec, RootTable, ScopedRoot, ScopedVec,
+};
 use static_assertions::{assert_eq_size, assert_impl_all, assert_not_impl_any};
 
 assert_impl_all!(ScopedRoot: Send, Sync, Copy, Unpin);
 assert_impl_all!(ManualRoot: Send, Sync, Unpin);
+assert_impl_all!(OwnedRoot: Send, Sync, Unpin, Clone);
+assert_not_impl_any!(OwnedRoot: Copy);
+assert_impl_all!(ScopedVec: Send, Sync, Copy);
+assert_impl_all!(OwnedVec: Send, Sync, Clone);
+assert_eq_size!(OwnedRoot, [u64; 2]);
+assert_eq_size!(OwnedVec, [u64; 2]);
+assert_eq_size!(ScopedVec, [u64; 2]);
 assert_not_impl_any!(ManualRoot: Copy, Clone);
 assert_eq_size!(ScopedRoot, [u64; 2]);
 assert_eq_size!(Option<ScopedRoot>, [u64; 2]);
@@ -102,11 +111,21 @@ fn handles_of_another_table_are_refused() {
     );
     assert!(b.set(x, 5).is_err());
     assert!(b.get_manual(&m).is_err());
-    // Unrooting with the wrong table drops the root: its own table counts the leak.
+    // Unrooting with the wrong table drops the root: its slot in its own
+    // table stays occupied, and counted.
     assert!(b.unroot(m).is_err());
-    assert_eq!(a.leaked(), 1);
-    assert_eq!(b.leaked(), 0);
+    assert_eq!((a.manual_len(), b.manual_len()), (1, 0));
     assert_eq!(a.get(x), Ok(1));
+    let o = a.root_owned(3);
+    assert!(b.get_owned(&o).is_err());
+    assert!(b.set_owned(&o, 4).is_err());
+    // Releasing with the wrong table drops the root all the same; its own
+    // table reclaims it.
+    assert!(b.release(o).is_err());
+    assert_eq!(a.owned_len(), 0);
+    let v = a.root_vec();
+    assert!(b.vec_push(&v, 1).is_err());
+    assert!(b.vec_len(&v).is_err());
 }
 
 #[test]
@@ -155,21 +174,19 @@ fn manual_roots_in_random_order() {
         assert_eq!(t.unroot(r), Ok(v));
         assert_eq!(t.manual_len(), 199 - n);
     }
-    assert_eq!(t.leaked(), 0);
     assert!(t.is_empty());
 }
 
 #[test]
-fn dropped_manual_roots_are_counted_as_leaks() {
+fn dropped_manual_roots_keep_their_slots_and_are_counted() {
     let t = RootTable::<u32>::new();
     let a = t.root_manual(1);
     let b = t.root_manual(2);
     drop(a);
-    assert_eq!(t.leaked(), 1);
     assert_eq!(t.manual_len(), 2, "a leaked slot stays occupied");
     t.unroot(b).unwrap();
-    assert_eq!(t.leaked(), 1);
     assert_eq!(t.manual_len(), 1);
+    assert_eq!(t.len(), 1);
 }
 
 #[test]
@@ -222,4 +239,169 @@ fn many_roots() {
     }
     t.exit(s);
     assert!(t.is_empty());
+}
+
+#[test]
+fn owned_roots_unroot_when_the_last_clone_is_dropped() {
+    let mut t = RootTable::<u64>::new();
+    let a = t.root_owned(1);
+    let b = a.clone();
+    assert_eq!(t.owned_len(), 1, "clones share one slot");
+    t.set_owned(&b, 2).unwrap();
+    assert_eq!(t.get_owned(&a), Ok(2));
+    drop(a);
+    assert_eq!(t.owned_len(), 1, "a clone is still alive");
+    let mut seen = Vec::new();
+    t.trace(|v| seen.push(*v));
+    assert_eq!(seen, [2]);
+    drop(b);
+    assert_eq!(t.owned_len(), 0);
+    seen.clear();
+    t.trace(|v| seen.push(*v));
+    assert!(seen.is_empty(), "a dropped root is never traced");
+    assert!(t.is_empty());
+}
+
+#[test]
+fn owned_roots_dropped_on_another_thread_unroot_too() {
+    let mut t = RootTable::<u64>::new();
+    let roots: Vec<OwnedRoot> = (0..10).map(|i| t.root_owned(i)).collect();
+    let keep = t.root_owned(99);
+    std::thread::spawn(move || drop(roots)).join().unwrap();
+    assert_eq!(t.owned_len(), 1);
+    t.trim();
+    let again = t.root_owned(5);
+    assert_eq!(t.get_owned(&again), Ok(5));
+    assert_eq!(t.get_owned(&keep), Ok(99));
+    assert_eq!(t.len(), 2);
+}
+
+#[test]
+fn release_frees_the_slot_at_once_unless_a_clone_lives() {
+    let t = RootTable::<u64>::new();
+    let a = t.root_owned(1);
+    let b = a.clone();
+    t.release(a).unwrap();
+    assert_eq!(t.get_owned(&b), Ok(1), "the clone still roots it");
+    t.release(b).unwrap();
+    assert_eq!(t.owned_len(), 0);
+}
+
+#[test]
+fn churning_owned_roots_keeps_the_table_small() {
+    let mut t = RootTable::<u64>::new();
+    let keep: Vec<OwnedRoot> = (0..100).map(|i| t.root_owned(i)).collect();
+    let n = if cfg!(miri) { 2_000 } else { 200_000 };
+    for i in 0..n {
+        let r = t.root_owned(i);
+        assert_eq!(t.get_owned(&r), Ok(i));
+    }
+    let mut traced = 0;
+    t.trace(|_| traced += 1);
+    assert_eq!(traced, keep.len());
+    assert_eq!(t.owned_len(), keep.len());
+}
+
+#[test]
+fn scoped_vectors_end_with_their_scope() {
+    let mut t = RootTable::<u32>::new();
+    let outer = t.root_vec();
+    t.vec_push(&outer, 1).unwrap();
+    let inner = {
+        let mut s = t.scope();
+        let v = s.root_vec();
+        for i in 0..10 {
+            s.vec_push(&v, i).unwrap();
+        }
+        assert_eq!(s.vec_len(&v), Ok(10));
+        assert_eq!(s.vec_get(&v, 3), Ok(Some(3)));
+        assert_eq!(s.vec_set(&v, 3, 30), Ok(true));
+        assert_eq!(s.vec_set(&v, 10, 0), Ok(false));
+        assert_eq!(s.vec_pop(&v), Ok(Some(9)));
+        let (mut seen, mut sum) = (0, 0);
+        s.trace(|x| {
+            sum += *x;
+            seen += 1
+        });
+        assert_eq!((seen, sum), (10, 1 + (0..9).sum::<u32>() - 3 + 30));
+        v
+    };
+    assert!(matches!(t.vec_len(&inner), Err(HandleError::Stale { .. })));
+    assert_eq!(t.vec_get(&outer, 0), Ok(Some(1)));
+    assert_eq!(t.scoped_vec_len(), 1);
+    // A new vector in the released slot has a new generation.
+    let again = t.root_vec();
+    assert!(t.vec_len(&inner).is_err());
+    assert_eq!(t.vec_len(&again), Ok(0), "a reused buffer starts empty");
+}
+
+#[test]
+fn owned_vectors_live_until_dropped() {
+    let mut t = RootTable::<u32>::new();
+    let v = t.root_vec_owned();
+    {
+        let _s = t.scope();
+    }
+    t.vec_push(&v, 7).unwrap();
+    let w = v.clone();
+    assert_eq!(t.vec_pop(&w), Ok(Some(7)));
+    t.vec_push(&w, 8).unwrap();
+    t.vec_clear(&v).unwrap();
+    assert_eq!(t.vec_len(&v), Ok(0));
+    t.vec_push(&v, 9).unwrap();
+    let mut seen = Vec::new();
+    t.trace(|x| seen.push(*x));
+    assert_eq!(seen, [9]);
+    drop(v);
+    t.release_vec(w).unwrap();
+    assert!(t.is_empty());
+}
+
+#[test]
+fn a_scope_guard_over_a_swapped_table_releases_nothing_and_does_not_panic() {
+    let mut a = RootTable::<u32>::new();
+    let mut b = RootTable::<u32>::new();
+    let kept_in_b;
+    {
+        let mut scope = a.scope();
+        let x = scope.root(1);
+        std::mem::swap(&mut *scope, &mut b);
+        // The guard now fronts the table that was `b`: its mark is `a`'s.
+        kept_in_b = scope.root(2);
+        assert!(scope.get(x).is_err());
+    } // drop: a foreign mark, nothing released, no panic
+    // The table that was `a` (now in `b`) keeps the root the scope could not
+    // release; the one that was `b` (now in `a`) keeps its root too.
+    assert_eq!(b.scoped_len(), 1);
+    assert_eq!(a.get(kept_in_b), Ok(2));
+}
+
+#[test]
+fn a_scope_guard_drops_cleanly_while_a_panic_unwinds() {
+    let mut a = RootTable::<u32>::new();
+    let mut b = RootTable::<u32>::new();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut scope = a.scope();
+        scope.root(1);
+        std::mem::swap(&mut *scope, &mut b);
+        panic!("boom while a swapped scope is alive");
+    }));
+    assert!(outcome.is_err(), "the panic, not an abort");
+    assert_eq!(b.scoped_len(), 1);
+}
+
+#[test]
+fn try_exit_refuses_a_foreign_mark_and_releases_nothing() {
+    let a = RootTable::<u32>::new();
+    let b = RootTable::<u32>::new();
+    let x = a.root(1);
+    let mark = b.enter();
+    assert_eq!(
+        a.try_exit(mark),
+        Err(HandleError::WrongTable {
+            handle: b.id(),
+            table: a.id()
+        })
+    );
+    assert_eq!(a.get(x), Ok(1));
 }

@@ -17,54 +17,63 @@
 //!
 //! # Structure
 //!
-//! - [`RootList`]: the head of one collector's root set. Roots borrow it,
-//!   so the borrow checker proves it outlives every root that can still
-//!   unlink itself; the collector reads and rewrites roots through
+//! - [`RootList`]: the root set of one collector. Roots borrow it, so the
+//!   borrow checker proves it outlives every root that can still unlink
+//!   itself; the collector reads and rewrites roots through
 //!   [`RootList::trace`].
 //! - [`StackRoot`]: a root pinned in its creator's frame by
-//!   [`stack_root!`], in a singly linked chain with a LIFO fast path and a
-//!   correct slow path for the drops that safe Rust can make out of order.
-//! - [`PersistentRoot`]: a root with an arbitrary lifetime, boxed or pinned
-//!   in an embedder's struct, in a doubly linked list
-//!   (`intrusive-collections`) so that it unlinks in O(1) in any order.
+//!   [`stack_root!`].
+//! - [`PersistentRoot`]: a pinned root with an arbitrary lifetime, for
+//!   embedding in a host object (or boxed).
+//! - [`VecRoot`]: one pinned root holding a growable vector of values,
+//!   scoped ([`vec_root!`]) or long-lived.
+//! - [`PooledRoot`]: a movable long-lived root: a handle to a slot of the
+//!   list's pool, taken and given back without allocating.
 //!
+//! Pinned nodes sit in doubly linked chains (one per kind) and unlink in
+//! O(1) in any order; pooled roots sit in chunks of slots with a free list.
 //! The crate knows nothing of objects or collectors: a root holds any
 //! `T: Copy`, for a collector a GC pointer.
 //!
-//! # Singly linked stack roots
+//! # Doubly linked stack roots
 //!
-//! Stack roots are created and dropped in LIFO order nearly always, so the
-//! chain is singly linked as in SpiderMonkey. The alternative was to put
-//! stack roots in the same doubly linked list as persistent roots, which
-//! makes every order O(1) but costs more per root and a word per node (the
-//! measurement that decided it is in the repository's `DESIGN.md`).
-//! Out-of-order drops pay a walk over the younger roots instead; they are
-//! rare (interleaved futures, boxed roots) and are tested.
+//! SpiderMonkey links its stack roots singly, because C++ destroys them in
+//! LIFO order. Safe Rust does not promise that order (roots in interleaved
+//! futures, in boxes, in a `Vec` of futures dropped front to back), and a
+//! singly linked chain must walk to a root's predecessor to unlink it
+//! out of order: dropping N roots oldest first was quadratic. Every chain
+//! here is doubly linked (each node knows the cell that points at it), so
+//! every drop is O(1) and needs nothing but the node; creating and
+//! dropping the newest root costs two stores more than a singly linked
+//! push and pop (the measurements are in the repository's `DESIGN.md`).
 //!
 //! # Sizes (64-bit)
 //!
-//! `StackRoot<usize>` is 3 words (next, value, list); `PersistentRoot<usize>`
-//! is 4 (prev, next, value, list); a `Pin<&StackRoot>` handle is 1 word.
+//! [`StackRoot`], [`PersistentRoot`]: 4 words (next, pprev, value, list);
+//! [`VecRoot`]: 6 (next, pprev, the vector's 3, list); a
+//! `Pin<&StackRoot>` handle is 1 word; a [`PooledRoot`] 2 (slot, list),
+//! its slot 2 (free link, value).
 //!
 //! # What the types rule out
 //!
-//! - Moving a linked root: it is `!Unpin` and only reachable through `Pin`.
+//! - Moving a linked root: pinned nodes are `!Unpin` and only reachable
+//!   through `Pin`; a pooled root's slot never moves.
 //! - Outliving the list: every root borrows it.
 //! - Forgetting a stack root while it stays linked: [`stack_root!`] keeps
 //!   the node in storage the caller cannot name, so its `Drop` always runs.
-//!   Forgetting a boxed [`PersistentRoot`] leaks the box, and the node stays
-//!   linked in valid memory.
-//! - A panic in `Drop`: unlinking never panics; a corrupt list aborts.
+//!   Forgetting a boxed root or a pooled one leaks it, and it stays rooted
+//!   in memory that stays valid.
+//! - A panic in `Drop`: unlinking never panics; a corrupt chain aborts.
 //! - Sending a root to another thread: roots and lists are `!Send`,
 //!   `!Sync`.
 //!
 //! # Example
 //!
 //! ```
-//! use gcroots_intrusive::{stack_root, PersistentRoot, RootList};
+//! use gcroots_intrusive::{stack_root, PooledRoot, RootList};
 //!
 //! let list = RootList::<usize>::new();
-//! let global = PersistentRoot::boxed(&list, 0x3000);
+//! let global = PooledRoot::new(&list, 0x3000);
 //! {
 //!     stack_root!(&list, let x = 0x1000);
 //!     stack_root!(&list, let y = 0x2000);
@@ -80,13 +89,18 @@
 //! assert!(list.is_empty());
 //! ```
 
+// Also denied workspace-wide (`[workspace.lints]`); stated here because
+// it is this crate's rule whatever workspace builds it.
 #![deny(unsafe_op_in_unsafe_fn)]
-#![warn(missing_docs)]
 
 mod list;
 mod persistent;
+mod pooled;
 mod stack;
+mod vec;
 
 pub use list::RootList;
 pub use persistent::PersistentRoot;
+pub use pooled::PooledRoot;
 pub use stack::StackRoot;
+pub use vec::VecRoot;

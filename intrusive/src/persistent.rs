@@ -1,29 +1,28 @@
-//! [`PersistentRoot`]: a root with an arbitrary lifetime, SpiderMonkey's
-//! `JS::PersistentRooted`.
+//! [`PersistentRoot`]: a pinned root with an arbitrary lifetime,
+//! SpiderMonkey's `JS::PersistentRooted`, for embedding in a host object.
 
-use core::cell::UnsafeCell;
 use core::marker::PhantomPinned;
 use core::pin::Pin;
 
-use intrusive_collections::LinkedListLink;
+use crate::list::{Node, RootList};
 
-use crate::list::{PersistentNode, RootList};
-
-/// A root with an arbitrary lifetime, kept in a doubly linked list so that
-/// it can be unlinked in any order in O(1).
+/// A root with an arbitrary lifetime that lives where its owner put it:
+/// pinned inside a struct of the embedder's (with `pin-project`, marking
+/// the field `#[pin]`, then calling [`link`](Self::link) on the
+/// projection), or boxed ([`PersistentRoot::boxed`]).
 ///
-/// Either boxed ([`PersistentRoot::boxed`]) or pinned inside a struct of
-/// the embedder's (with `pin-project`, marking the field `#[pin]`, then
-/// calling [`link`](Self::link) on the projection). It unlinks itself when
-/// dropped. Forgetting a boxed one (`mem::forget`) leaks the box and keeps
-/// the root linked, in memory that stays valid: a leak, never a dangling
-/// node.
+/// It is the same doubly linked node as a [`StackRoot`](crate::StackRoot),
+/// in a chain of its own, and unlinks itself when dropped. Embedded in a
+/// host object it costs no allocation of its own; for a root that must be
+/// movable, a [`PooledRoot`](crate::PooledRoot) is cheaper than a boxed
+/// one. Forgetting a boxed one (`mem::forget`) leaks the box and keeps the
+/// root linked, in memory that stays valid: a leak, never a dangling node.
 ///
 /// The invariants are those of [`StackRoot`](crate::StackRoot): pinned
 /// while linked, only shared borrows handed out, `!Unpin`, `!Send`,
 /// `!Sync`.
 pub struct PersistentRoot<'r, T> {
-    node: PersistentNode<T>,
+    node: Node<T>,
     list: &'r RootList<T>,
     _pin: PhantomPinned,
 }
@@ -34,10 +33,7 @@ impl<'r, T: Copy> PersistentRoot<'r, T> {
     /// `value`.
     pub fn new(list: &'r RootList<T>, value: T) -> Self {
         PersistentRoot {
-            node: PersistentNode {
-                link: LinkedListLink::new(),
-                value: UnsafeCell::new(value),
-            },
+            node: Node::new(value),
             list,
             _pin: PhantomPinned,
         }
@@ -60,24 +56,25 @@ impl<'r, T: Copy> PersistentRoot<'r, T> {
             !self.is_linked(),
             "PersistentRoot::link: the root is already linked"
         );
-        // SAFETY: the node is pinned (we hold `Pin<&Self>`) and not linked
-        // (checked above), and `Drop` unlinks it before its memory can go.
-        unsafe { self.list.link_persistent(&self.node) };
+        // SAFETY: the node is pinned (we hold `Pin<&Self>`), in no chain
+        // (checked), and `Drop` unlinks it before its memory can go; the
+        // list is borrowed for `'r`, so it cannot move meanwhile.
+        unsafe { self.list.persistent.push(&self.get_ref().node) };
     }
 
     /// Unlinks the root early; its value is no longer traced (and may go
     /// stale). Does nothing if it is not linked.
     pub fn unlink(self: Pin<&Self>) {
         if self.is_linked() {
-            // SAFETY: a linked node is linked in `self.list`: `link` is the
-            // only way in, and it uses that list.
-            unsafe { self.list.unlink_persistent(&self.node) };
+            // SAFETY: a linked node is in `self.list`'s persistent chain:
+            // `link` is the only way in.
+            unsafe { self.node.unlink() };
         }
     }
 
     /// Whether the root is linked into its list.
     pub fn is_linked(&self) -> bool {
-        self.node.link.is_linked()
+        self.node.is_linked()
     }
 
     /// The rooted value: one load.
@@ -103,11 +100,11 @@ impl<'r, T: Copy> PersistentRoot<'r, T> {
 }
 
 impl<T> Drop for PersistentRoot<'_, T> {
-    /// Unlinks the root if it is linked. Never panics.
+    /// Unlinks the root if it is linked. Never panics (corruption aborts).
     fn drop(&mut self) {
-        if self.node.link.is_linked() {
-            // SAFETY: as in `unlink`: a linked node is in `self.list`.
-            unsafe { self.list.unlink_persistent(&self.node) };
+        if self.node.is_linked() {
+            // SAFETY: as in `unlink`.
+            unsafe { self.node.unlink() };
         }
     }
 }

@@ -1,11 +1,10 @@
 //! [`StackRoot`]: a root pinned in its creator's frame, SpiderMonkey's
 //! `JS::Rooted`.
 
-use core::cell::{Cell, UnsafeCell};
 use core::marker::PhantomPinned;
 use core::pin::Pin;
 
-use crate::list::{RootList, StackLink};
+use crate::list::{Node, RootList};
 
 /// A root that lives where its creator put it (usually a stack frame,
 /// through [`stack_root!`](crate::stack_root)), pinned there, holding a `T`
@@ -13,7 +12,7 @@ use crate::list::{RootList, StackLink};
 ///
 /// # Invariants
 ///
-/// - While linked, the node is pinned and in its list's chain, and it
+/// - While linked, the node is pinned and in its list's stack chain, and it
 ///   unlinks itself in `Drop` (which cannot panic). Pinning guarantees the
 ///   `Drop` runs before the memory is reused, so the list never points to a
 ///   dead node.
@@ -26,14 +25,12 @@ use crate::list::{RootList, StackLink};
 ///
 /// # Order of drops
 ///
-/// The chain is singly linked and expects LIFO order, as stack frames give
-/// it: creating a root is one load and two stores, dropping the newest one
-/// is two loads, a compare and a store. Safe Rust can drop roots out of
-/// order (roots in two interleaved futures, or in boxes); then `Drop` walks
-/// the chain from the head to the node's predecessor and splices it out.
-/// That walk is linear in the number of younger roots, and never unsafe.
+/// The chain is doubly linked, so a root unlinks itself in O(1) whatever
+/// the order: LIFO as stack frames give it, or any other, as interleaved
+/// futures or boxed roots give it. Creating a root is a load and four
+/// stores; dropping it, two loads, a compare and three stores.
 pub struct StackRoot<'r, T> {
-    link: StackLink<T>,
+    node: Node<T>,
     list: &'r RootList<T>,
     _pin: PhantomPinned,
 }
@@ -42,12 +39,10 @@ impl<'r, T: Copy> StackRoot<'r, T> {
     /// A root for `list` holding `value`, not yet linked: pin it, then call
     /// [`link`](Self::link). Until then the list's collector does not see
     /// `value`.
+    #[inline(always)]
     pub fn new(list: &'r RootList<T>, value: T) -> Self {
         StackRoot {
-            link: StackLink {
-                next: Cell::new(StackLink::unlinked()),
-                value: UnsafeCell::new(value),
-            },
+            node: Node::new(value),
             list,
             _pin: PhantomPinned,
         }
@@ -65,32 +60,33 @@ impl<'r, T: Copy> StackRoot<'r, T> {
             !self.is_linked(),
             "StackRoot::link: the root is already linked"
         );
-        // The node is pinned (we hold `Pin<&Self>`), and it unlinks itself in
-        // `Drop`: the list's invariant holds.
-        self.list.push_stack(&self.link);
+        // SAFETY: the node is pinned (we hold `Pin<&Self>`), in no chain
+        // (checked), and unlinks itself in `Drop`; the list is borrowed for
+        // `'r`, which outlives the node, so it cannot move meanwhile.
+        unsafe { self.list.stack.push(&self.get_ref().node) };
     }
 
     /// Whether the root is linked into its list.
-    #[inline]
+    #[inline(always)]
     pub fn is_linked(&self) -> bool {
-        self.link.next.get() != StackLink::unlinked()
+        self.node.is_linked()
     }
 
     /// The rooted value: one load.
     #[inline(always)]
     pub fn load(&self) -> T {
-        // SAFETY: the value is only ever copied in or out (here, in `set`,
+        // SAFETY: the value is only ever copied in or out (here, in `store`,
         // and in the list's `trace`, which cannot run during this call: the
         // root is `!Sync` and `trace` promises not to run user code), so no
         // reference to it exists while we read.
-        unsafe { *self.link.value.get() }
+        unsafe { *self.node.value.get() }
     }
 
     /// Makes the root hold `value`.
     #[inline(always)]
     pub fn store(&self, value: T) {
         // SAFETY: as in `load`.
-        unsafe { *self.link.value.get() = value }
+        unsafe { *self.node.value.get() = value }
     }
 
     /// The list this root belongs to.
@@ -104,8 +100,10 @@ impl<T> Drop for StackRoot<'_, T> {
     /// Unlinks the root if it is linked. Never panics (corruption aborts).
     #[inline]
     fn drop(&mut self) {
-        if self.link.next.get() != StackLink::unlinked() {
-            self.list.unlink_stack(&self.link);
+        if self.node.is_linked() {
+            // SAFETY: linked, by `link`, into the stack chain of `self.list`,
+            // which is alive (borrowed).
+            unsafe { self.node.unlink() };
         }
     }
 }

@@ -8,7 +8,7 @@ mod common;
 
 use common::{YieldOnce, poll, traced};
 
-use gcroots_intrusive::{PersistentRoot, RootList, stack_root};
+use gcroots_intrusive::{PersistentRoot, PooledRoot, RootList, stack_root};
 
 async fn body(list: &RootList<usize>, base: usize) -> usize {
     stack_root!(list, let a = base);
@@ -52,5 +52,20 @@ fn forgotten_future_with_stack_roots_is_a_leak_not_a_dangling_node() {
     }
     // Dropping the list with the leaked node still linked is fine: nothing
     // walks a chain whose head is gone.
+    drop(list);
+}
+
+#[test]
+fn forgotten_pooled_root_keeps_its_slot_until_the_list_goes() {
+    let list = RootList::new();
+    let p = PooledRoot::new(&list, 3);
+    std::mem::forget(p);
+    assert_eq!(list.pooled_len(), 1);
+    let q = PooledRoot::new(&list, 4);
+    assert_eq!(traced(&list), [3, 4]);
+    drop(q);
+    assert_eq!(traced(&list), [3]);
+    // Dropping the list frees the pool's chunks, the forgotten slot's with
+    // them: its handle is gone and can never reach it.
     drop(list);
 }

@@ -10,15 +10,21 @@ use std::task::Poll;
 
 use common::{poll, traced, two_roots_across_awaits};
 
-use gcroots_intrusive::{PersistentRoot, RootList, StackRoot, stack_root};
+use gcroots_intrusive::{
+    PersistentRoot, PooledRoot, RootList, StackRoot, VecRoot, stack_root, vec_root,
+};
 use static_assertions::{assert_eq_size, assert_not_impl_any};
 
 assert_not_impl_any!(StackRoot<'static, usize>: Send, Sync, Unpin);
 assert_not_impl_any!(PersistentRoot<'static, usize>: Send, Sync, Unpin);
 assert_not_impl_any!(RootList<usize>: Send, Sync);
-assert_eq_size!(StackRoot<'static, usize>, [usize; 3]);
-assert_eq_size!(Option<StackRoot<'static, usize>>, [usize; 3]);
+assert_not_impl_any!(PooledRoot<'static, usize>: Send, Sync);
+assert_not_impl_any!(VecRoot<'static, usize>: Send, Sync, Unpin);
+assert_eq_size!(StackRoot<'static, usize>, [usize; 4]);
+assert_eq_size!(Option<StackRoot<'static, usize>>, [usize; 4]);
 assert_eq_size!(PersistentRoot<'static, usize>, [usize; 4]);
+assert_eq_size!(VecRoot<'static, usize>, [usize; 6]);
+assert_eq_size!(PooledRoot<'static, usize>, [usize; 2]);
 assert_eq_size!(Pin<&StackRoot<'static, usize>>, usize);
 
 #[test]
@@ -49,7 +55,7 @@ fn trace_rewrites_every_root_in_place() {
 }
 
 #[test]
-fn stack_roots_dropped_out_of_order_take_the_slow_path() {
+fn stack_roots_dropped_in_any_order_unlink_themselves() {
     let list = RootList::new();
     let roots: Vec<Pin<Box<StackRoot<'_, usize>>>> = (0..6)
         .map(|i| {
@@ -219,4 +225,116 @@ fn many_roots_in_one_list() {
     assert_eq!(total, n + n.min(2_000));
     drop(persistent);
     assert!(list.is_empty());
+}
+
+/// Dropping a `Vec` of boxed roots drops them oldest first: the order a
+/// singly linked chain handled in quadratic time. Every root must leave,
+/// and the chain must stay whole after each drop.
+#[test]
+fn many_stack_roots_dropped_oldest_first() {
+    let n = if cfg!(miri) { 200 } else { 20_000 };
+    let list = RootList::new();
+    let roots: Vec<Pin<Box<StackRoot<'_, usize>>>> = (0..n)
+        .map(|i| {
+            let r = Box::pin(StackRoot::new(&list, i));
+            r.as_ref().link();
+            r
+        })
+        .collect();
+    assert_eq!(list.stack_len(), n);
+    let mut roots = roots.into_iter();
+    for k in 0..n {
+        drop(roots.next());
+        if k % (n / 10) == 0 {
+            assert_eq!(traced(&list), (k + 1..n).collect::<Vec<_>>());
+        }
+    }
+    assert!(list.is_empty());
+}
+
+#[test]
+fn pooled_roots_take_and_give_back_slots_in_any_order() {
+    let n = if cfg!(miri) { 150 } else { 1_000 };
+    let list = RootList::new();
+    let mut roots: Vec<Option<PooledRoot<'_, usize>>> =
+        (0..n).map(|i| Some(PooledRoot::new(&list, i))).collect();
+    assert_eq!(list.pooled_len(), n);
+    // SAFETY: the closure only rewrites values.
+    unsafe { list.trace(|v| *v += 1) };
+    assert!(
+        roots
+            .iter()
+            .enumerate()
+            .all(|(i, r)| r.as_ref().unwrap().load() == i + 1)
+    );
+    // Give back every third, then refill: freed slots are reused.
+    for r in roots.iter_mut().step_by(3) {
+        *r = None;
+    }
+    let left = list.pooled_len();
+    assert_eq!(left, n - n.div_ceil(3));
+    let again: Vec<_> = (0..n.div_ceil(3))
+        .map(|i| PooledRoot::new(&list, 10_000 + i))
+        .collect();
+    assert_eq!(list.pooled_len(), n);
+    let mut expected: Vec<usize> = (0..n).filter(|i| i % 3 != 0).map(|i| i + 1).collect();
+    expected.extend((0..n.div_ceil(3)).map(|i| 10_000 + i));
+    expected.sort();
+    assert_eq!(traced(&list), expected);
+    drop(again);
+    drop(roots);
+    assert!(list.is_empty());
+}
+
+#[test]
+fn a_cloned_pooled_root_is_a_second_root() {
+    let list = RootList::new();
+    let a = PooledRoot::new(&list, 7);
+    let b = a.clone();
+    assert_eq!(list.pooled_len(), 2);
+    b.store(8);
+    assert_eq!((a.load(), b.load()), (7, 8));
+    drop(a);
+    assert_eq!(traced(&list), [8]);
+}
+
+#[test]
+fn vector_roots_trace_every_element_and_count_once() {
+    let list = RootList::new();
+    vec_root!(&list, let v);
+    for i in 0..100 {
+        v.push(i);
+    }
+    assert_eq!((v.len(), list.len(), list.vec_len()), (100, 1, 1));
+    // SAFETY: the closure only rewrites values.
+    unsafe { list.trace(|x| *x *= 2) };
+    assert_eq!(v.get(99), Some(198));
+    assert!(v.set(0, 5));
+    assert!(!v.set(100, 5), "out of range: nothing changes");
+    assert_eq!(v.pop(), Some(198));
+    v.truncate(10);
+    assert_eq!(traced(&list), [2, 4, 5, 6, 8, 10, 12, 14, 16, 18]);
+    v.clear();
+    assert!(v.is_empty() && v.get(0).is_none());
+    let boxed = VecRoot::boxed(&list);
+    boxed.push(1);
+    assert_eq!(list.vec_len(), 2);
+    drop(boxed);
+    assert_eq!(traced(&list), Vec::<usize>::new());
+}
+
+#[test]
+fn roots_of_every_kind_in_one_list() {
+    let list = RootList::new();
+    stack_root!(&list, let s = 1);
+    let p = PersistentRoot::boxed(&list, 2);
+    let q = PooledRoot::new(&list, 3);
+    vec_root!(&list, let v);
+    v.push(4);
+    v.push(5);
+    assert_eq!(traced(&list), [1, 2, 3, 4, 5]);
+    assert_eq!(list.len(), 4);
+    drop((p, q));
+    assert_eq!(traced(&list), [1, 4, 5]);
+    assert_eq!(s.load(), 1);
 }

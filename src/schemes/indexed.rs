@@ -1,10 +1,16 @@
-//! The indexed scheme's bindings: scoped roots in the LIFO vector and
-//! manual roots in the slab of a [`RootTable`] that the heap owns. Nothing
-//! lives outside the heap: the anchor is empty.
+//! The indexed scheme's bindings: scoped roots and vectors in the LIFOs,
+//! long-lived roots and vectors as owned roots, all in a [`RootTable`]
+//! that the heap owns. Nothing lives outside the heap: the anchor is empty.
+//!
+//! The operations on each kind of root are functions of the table
+//! ([`table`]), which the [`Bindings`] impl below calls and which another
+//! scheme that keeps its long-lived roots this way may call too.
 
 use core::pin::Pin;
 
-use gcroots_indexed::{HandleError, ManualRoot, Mark, RootTable, ScopedRoot};
+use gcroots_indexed::{
+    HandleError, Mark, OwnedRoot, OwnedVec, RootTable, ScopedRoot, ScopedVec, VecRef,
+};
 
 use crate::error::RootError;
 use crate::object::Gc;
@@ -17,17 +23,16 @@ use crate::scheme::{RootSetMut, RootSetRef, Scheme};
 /// A [`Local`](crate::Local) is a 16-byte `Copy + Send + Sync` handle, valid
 /// until the innermost [`Scope`](crate::Scope) at its creation exits (or
 /// the heap is dropped); using it afterwards is a [`RootError::Stale`]. A
-/// [`Persistent`](crate::Persistent) is a manual root: it must be released
-/// with [`Heap::release`](crate::Heap::release), and one dropped without
-/// release is leaked and counted ([`Heap::leaked_roots`](crate::Heap::leaked_roots)).
+/// [`Persistent`](crate::Persistent) is an owned root (Wasmtime's
+/// `OwnedRooted`): 16 bytes, `Clone + Send + Sync`, unrooted when its last
+/// clone is dropped, on any thread; the table reclaims it before the next
+/// collection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Indexed {}
 
 impl Scheme for Indexed {
     const NAME: &'static str = "indexed";
 }
-
-type Set<'h, 'r> = RootSetRef<'h, 'r, Indexed>;
 
 impl From<HandleError> for RootError {
     fn from(e: HandleError) -> RootError {
@@ -53,12 +58,60 @@ impl Anchor for () {
     }
 }
 
+/// The operations on roots kept in a [`RootTable`], each taking the table.
+pub(crate) mod table {
+    use super::*;
+
+    #[inline(always)]
+    pub(crate) fn persist(table: &RootTable<Gc>, gc: Gc) -> OwnedRoot {
+        table.root_owned(gc)
+    }
+
+    #[inline(always)]
+    pub(crate) fn load_persistent(
+        table: &RootTable<Gc>,
+        root: &OwnedRoot,
+    ) -> Result<Gc, RootError> {
+        Ok(table.get_owned(root)?)
+    }
+
+    #[inline(always)]
+    pub(crate) fn store_persistent(
+        table: &RootTable<Gc>,
+        root: &OwnedRoot,
+        gc: Gc,
+    ) -> Result<(), RootError> {
+        Ok(table.set_owned(root, gc)?)
+    }
+
+    pub(crate) fn release(table: &RootTable<Gc>, root: OwnedRoot) -> Result<(), RootError> {
+        Ok(table.release(root)?)
+    }
+
+    pub(crate) fn persist_vec(table: &RootTable<Gc>) -> OwnedVec {
+        table.root_vec_owned()
+    }
+
+    /// Calls `f` on every root of the table, after reclaiming the owned
+    /// roots whose handles are all dropped.
+    #[inline]
+    pub(crate) fn trace(table: &mut RootTable<Gc>, f: impl FnMut(&mut Gc)) {
+        table.trace(f)
+    }
+}
+
+type Set<'h, 'r> = RootSetRef<'h, 'r, Indexed>;
+
 impl Bindings for Indexed {
     type Anchor = ();
     type Table = RootTable<Gc>;
     type SlotRepr<'r> = ();
     type LocalRepr = ScopedRoot;
-    type PersistentRepr<'r> = ManualRoot;
+    type PersistentRepr<'r> = OwnedRoot;
+    type VecSlotRepr<'r> = ();
+    type LocalVecRepr = ScopedVec;
+    type PersistentVecRepr<'r> = OwnedVec;
+    type VecRef<'a> = VecRef<'a>;
     type Mark = Mark;
 
     fn new_table() -> RootTable<Gc> {
@@ -80,26 +133,75 @@ impl Bindings for Indexed {
         Ok(set.table.set(*root, gc)?)
     }
 
-    unsafe fn persist(set: Set<'_, '_>, gc: Gc) -> ManualRoot {
-        set.table.root_manual(gc)
+    #[inline(always)]
+    unsafe fn persist(set: Set<'_, '_>, gc: Gc) -> OwnedRoot {
+        table::persist(set.table, gc)
     }
 
     #[inline(always)]
-    fn load_persistent(set: Set<'_, '_>, root: &ManualRoot) -> Result<Gc, RootError> {
-        Ok(set.table.get_manual(root)?)
+    fn load_persistent(set: Set<'_, '_>, root: &OwnedRoot) -> Result<Gc, RootError> {
+        table::load_persistent(set.table, root)
     }
 
+    #[inline(always)]
     unsafe fn store_persistent(
         set: Set<'_, '_>,
-        root: &ManualRoot,
+        root: &OwnedRoot,
         gc: Gc,
     ) -> Result<(), RootError> {
-        Ok(set.table.set_manual(root, gc)?)
+        table::store_persistent(set.table, root, gc)
     }
 
-    fn release(set: Set<'_, '_>, root: ManualRoot) -> Result<(), RootError> {
-        set.table.unroot(root)?;
-        Ok(())
+    fn release(set: Set<'_, '_>, root: OwnedRoot) -> Result<(), RootError> {
+        table::release(set.table, root)
+    }
+
+    #[inline]
+    fn root_vec<'s, 'r: 's>(set: Set<'_, 'r>, _: Pin<&'s mut ()>) -> ScopedVec {
+        set.table.root_vec()
+    }
+
+    fn persist_vec(set: Set<'_, '_>) -> OwnedVec {
+        table::persist_vec(set.table)
+    }
+
+    #[inline(always)]
+    unsafe fn local_vec(root: &ScopedVec) -> VecRef<'_> {
+        VecRef::Scoped(*root)
+    }
+
+    #[inline(always)]
+    fn persistent_vec<'a>(root: &'a OwnedVec) -> VecRef<'a> {
+        VecRef::Owned(root)
+    }
+
+    fn vec_len(set: Set<'_, '_>, v: VecRef<'_>) -> Result<usize, RootError> {
+        Ok(set.table.vec_len(&v)?)
+    }
+
+    fn vec_get(set: Set<'_, '_>, v: VecRef<'_>, i: usize) -> Result<Option<Gc>, RootError> {
+        Ok(set.table.vec_get(&v, i)?)
+    }
+
+    unsafe fn vec_set(
+        set: Set<'_, '_>,
+        v: VecRef<'_>,
+        i: usize,
+        gc: Gc,
+    ) -> Result<bool, RootError> {
+        Ok(set.table.vec_set(&v, i, gc)?)
+    }
+
+    unsafe fn vec_push(set: Set<'_, '_>, v: VecRef<'_>, gc: Gc) -> Result<(), RootError> {
+        Ok(set.table.vec_push(&v, gc)?)
+    }
+
+    fn vec_pop(set: Set<'_, '_>, v: VecRef<'_>) -> Result<Option<Gc>, RootError> {
+        Ok(set.table.vec_pop(&v)?)
+    }
+
+    fn vec_clear(set: Set<'_, '_>, v: VecRef<'_>) -> Result<(), RootError> {
+        Ok(set.table.vec_clear(&v)?)
     }
 
     #[inline(always)]
@@ -109,16 +211,13 @@ impl Bindings for Indexed {
 
     #[inline(always)]
     fn exit(set: Set<'_, '_>, mark: Mark) {
-        set.table.exit(mark)
-    }
-
-    fn leaked(set: Set<'_, '_>) -> usize {
-        set.table.leaked()
+        // A foreign mark (a swapped heap) releases nothing; see the trait.
+        let _ = set.table.try_exit(mark);
     }
 
     #[inline]
     unsafe fn trace(set: RootSetMut<'_, '_, Self>, f: impl FnMut(&mut Gc)) {
-        set.table.trace(f)
+        table::trace(set.table, f)
     }
 
     fn count(set: Set<'_, '_>) -> usize {

@@ -4,9 +4,9 @@
 //! variant does the same number (N roots x size / N collections), and the
 //! time per root visit can be compared across N.
 //!
-//! The roots are persistent roots (a list of pinned boxes, or slab
-//! entries): stack roots could not be 100,000 deep. Below N (tiny runs),
-//! the root count shrinks to `size`. The checksum reads one root after each
+//! The roots are persistent roots (pool slots, or owned-root slots): stack
+//! roots could not be 100,000 deep. Below N (tiny runs), the root count
+//! shrinks to `size`. The checksum reads one root after each
 //! collection and every root at the end.
 
 use gcroots::{AllocError, Heap, Persistent, Scheme, Shape};
@@ -47,9 +47,8 @@ pub fn run<S: Scheme>(heap: &mut Heap<'_, S>, n: u64, size: u64) -> Result<u64, 
         heap.collect();
         sum = sum.wrapping_add(heap.get(&roots[(c % n) as usize]).read_u64(0));
     }
-    for root in roots {
-        sum = sum.wrapping_add(heap.get(&root).read_u64(0));
-        heap.release(root).expect("a root of this heap");
+    for root in &roots {
+        sum = sum.wrapping_add(heap.get(root).read_u64(0));
     }
     Ok(sum)
 }

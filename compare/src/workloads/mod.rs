@@ -10,7 +10,7 @@
 //! every frame that roots values opens a [`Scope`](gcroots::Scope) (free under
 //! the intrusive scheme, required under the indexed one), results leave a
 //! scope through [`Scope::escape`](gcroots::Scope::escape), and long-lived
-//! roots are released explicitly.
+//! roots end when they are dropped.
 
 use gcroots::{AllocError, Config, Heap, Scheme};
 
@@ -21,6 +21,7 @@ pub mod interp;
 pub mod many_roots;
 pub mod persistent_churn;
 pub mod root_churn;
+pub mod values;
 
 /// A workload, instantiated for scheme `S`.
 pub struct Workload<S: Scheme> {
@@ -107,7 +108,7 @@ pub fn all<S: Scheme>() -> Vec<Workload<S>> {
         },
         Workload {
             name: "persistent_churn",
-            what: "long-lived roots created and released in a seeded random order amid allocation; size = operations",
+            what: "long-lived roots created and dropped in a seeded random order amid allocation; size = operations",
             full: persistent_churn::FULL,
             tiny: persistent_churn::TINY,
             config: Config::default,
@@ -136,6 +137,22 @@ pub fn all<S: Scheme>() -> Vec<Workload<S>> {
             tiny: many_roots::TINY,
             config: Config::default,
             run: many_roots::run_100000::<S>,
+        },
+        Workload {
+            name: "values/vec",
+            what: "1,000 values at a time held by one vector root, collected and read back; size = values rooted",
+            full: values::FULL,
+            tiny: values::TINY,
+            config: Config::default,
+            run: values::run_vec::<S>,
+        },
+        Workload {
+            name: "values/persistent",
+            what: "the same, one long-lived root per value; size = values rooted",
+            full: values::FULL,
+            tiny: values::TINY,
+            config: Config::default,
+            run: values::run_persistent::<S>,
         },
         Workload {
             name: "access",

@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use gcroots::{AllocError, Heap, Local, Persistent, Ref, Root, Roots, Scheme, root};
+use gcroots::{
+    AllocError, Heap, Local, Persistent, Ref, Root, RootVec, Roots, Scheme, root, root_vec,
+};
 
 use super::lexer::tokenize;
 use super::value::{
@@ -55,8 +57,7 @@ const NIL_SYMBOL: u64 = BUILTINS.len() as u64;
 /// An interpreter: its symbol table (in Rust) and its two long-lived roots,
 /// `nil` and the global environment (in the heap).
 ///
-/// Persistent roots must be given back with [`release`](Self::release)
-/// (under the indexed scheme a dropped one is a counted leak).
+/// Its roots end when it is dropped.
 pub struct Interp<'r, S: Scheme> {
     names: Vec<String>,
     ids: HashMap<String, u64>,
@@ -94,12 +95,6 @@ impl<'r, S: Scheme> Interp<'r, S> {
         }
         assert_eq!(interp.intern("nil"), NIL_SYMBOL);
         Ok(interp)
-    }
-
-    /// Gives back the interpreter's long-lived roots.
-    pub fn release(self, heap: &Heap<'r, S>) {
-        heap.release(self.nil).expect("a root of this heap");
-        heap.release(self.globals).expect("a root of this heap");
     }
 
     pub(super) fn intern(&mut self, name: &str) -> u64 {
@@ -199,21 +194,23 @@ impl<'r, S: Scheme> Interp<'r, S> {
             Some(Builtin::Define) => {
                 root!(scope, let target = car(scope.get(&args))?);
                 let t = scope.get(&target);
-                let (id, value) = if t.read_u64(0) == TAG_CONS {
-                    // (define (f params...) body) = (define f (lambda (params...) body))
-                    let name = car(t)?;
-                    let id = symbol_id(name)?;
-                    root!(scope, let params = cdr(scope.get(&target))?);
-                    root!(scope, let body = car(cdr(scope.get(&args))?)?);
-                    root!(scope, let closure = lambda(&mut scope, &params, &body, env)?);
-                    (id, scope.get(&closure))
+                // Each branch roots in a scope of its own, so that its roots
+                // end with it under every scheme.
+                // (define (f params...) body) = (define f (lambda (params...) body))
+                let function = t.read_u64(0) == TAG_CONS;
+                let id = symbol_id(if function { car(t)? } else { t })?;
+                root!(scope, let value = if function {
+                    let mut branch = scope.scope();
+                    root!(branch, let params = cdr(branch.get(&target))?);
+                    root!(branch, let body = car(cdr(branch.get(&args))?)?);
+                    root!(branch, let closure = lambda(&mut branch, &params, &body, env)?);
+                    branch.escape(&closure)
                 } else {
-                    let id = symbol_id(t)?;
-                    root!(scope, let value_expr = car(cdr(scope.get(&args))?)?);
-                    root!(scope, let value = self.eval(&mut scope, &value_expr, env)?);
-                    (id, scope.get(&value))
-                };
-                root!(scope, let value = value);
+                    let mut branch = scope.scope();
+                    root!(branch, let value_expr = car(cdr(branch.get(&args))?)?);
+                    root!(branch, let value = self.eval(&mut branch, &value_expr, env)?);
+                    branch.escape(&value)
+                });
                 self.define(&mut scope, id, &value)?;
                 root!(scope, let name = symbol(&mut scope, id)?);
                 return Ok(scope.escape(&name));
@@ -227,15 +224,15 @@ impl<'r, S: Scheme> Interp<'r, S> {
             Some(prim) => {
                 root!(scope, let a_expr = car(scope.get(&args))?);
                 root!(scope, let a = self.eval(&mut scope, &a_expr, env)?);
-                root!(scope, let value = {
-                    let rest = cdr(scope.get(&args))?;
-                    if rest.read_u64(0) == TAG_CONS {
-                        root!(scope, let b_expr = car(rest)?);
-                        root!(scope, let b = self.eval(&mut scope, &b_expr, env)?);
-                        self.binary(&mut scope, prim, &a, &b)?
-                    } else {
-                        self.unary(&mut scope, prim, &a)?
-                    }
+                let binary = cdr(scope.get(&args))?.read_u64(0) == TAG_CONS;
+                root!(scope, let value = if binary {
+                    let mut branch = scope.scope();
+                    root!(branch, let b_expr = car(cdr(branch.get(&args))?)?);
+                    root!(branch, let b = self.eval(&mut branch, &b_expr, env)?);
+                    root!(branch, let value = self.binary(&mut branch, prim, &a, &b)?);
+                    branch.escape(&value)
+                } else {
+                    self.unary(&mut scope, prim, &a)?
                 });
                 return Ok(scope.escape(&value));
             }
@@ -245,22 +242,35 @@ impl<'r, S: Scheme> Interp<'r, S> {
                 if c.read_u64(0) != TAG_LAMBDA {
                     return Err(Error::Type("call of a non-function"));
                 }
-                // Bind the parameters to the evaluated arguments, in a new
-                // environment that extends the closure's.
                 root!(scope, let frame = c.field(2).expect("a closure's env"));
                 root!(scope, let params = c.field(0).expect("a closure's params"));
+                // Evaluate one argument per parameter, in the caller's
+                // environment, onto the argument stack: one root for them
+                // all, however many there are.
+                root_vec!(scope, let values);
+                root!(scope, let names = scope.get(&params));
                 root!(scope, let rest = scope.get(&args));
-                while scope.get(&params).read_u64(0) == TAG_CONS {
+                while scope.get(&names).read_u64(0) == TAG_CONS {
                     let mut inner = scope.scope();
                     root!(inner, let arg = car(inner.get(&rest))?);
-                    root!(inner, let value = self.eval(&mut inner, &arg, env)?);
+                    let value = self.eval(&mut inner, &arg, env)?;
+                    values.push(value);
+                    names.set(cdr(inner.get(&names))?);
+                    rest.set(cdr(inner.get(&rest))?);
+                }
+                // Bind them, in a new environment that extends the
+                // closure's.
+                for i in 0..values.len(&scope) {
+                    let mut inner = scope.scope();
                     let id = symbol_id(car(inner.get(&params))?)?;
-                    let binding = inner.alloc_with(BINDING, &[value, frame])?;
-                    binding.write_u64(0, TAG_BINDING);
-                    binding.write_u64(8, id);
+                    let binding = inner.alloc_init(BINDING, |heap, b| {
+                        b.set_field(0, values.get(heap, i));
+                        b.set_field(1, Some(heap.get(&frame)));
+                        b.write_u64(0, TAG_BINDING);
+                        b.write_u64(8, id);
+                    })?;
                     frame.set(binding);
                     params.set(cdr(inner.get(&params))?);
-                    rest.set(cdr(inner.get(&rest))?);
                 }
                 root!(scope, let body = scope.get(&closure).field(1).expect("a closure's body"));
                 root!(scope, let value = self.eval(&mut scope, &body, &frame)?);

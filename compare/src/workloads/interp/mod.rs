@@ -87,7 +87,7 @@ pub fn run<S: Scheme>(heap: &mut Heap<'_, S>, size: u64) -> Result<u64, AllocErr
         }
         Ok(sum)
     })();
-    interp.release(heap);
+    drop(interp);
     match checksum {
         Ok(sum) => Ok(sum),
         Err(Error::Alloc(e)) => Err(e),

@@ -2,10 +2,14 @@
 //! that the figures read as multiples of it:
 //!
 //! - `create_drop`: create and drop one stack (scoped) root, against
-//!   `Vec::push` + `pop` of a pointer. Also the intrusive crate's doubly
-//!   linked node pinned on the stack (the alternative its stack roots were
-//!   measured against), and the long-lived kinds (boxed persistent root,
-//!   manual slab root) against `Box::new` + drop.
+//!   `Vec::push` + `pop` of a pointer; with the two designs the intrusive
+//!   crate's doubly linked stack root replaced ([`alternatives`]).
+//! - `create_drop_persistent`: create and drop one long-lived root, against
+//!   `Box::new` + drop: the intrusive pooled root (what `Persistent` is),
+//!   a boxed pinned `PersistentRoot`, the indexed owned root (what
+//!   `Persistent` is) and the manual root it replaced.
+//! - `drop_order/N`: drop N stack roots (boxed and linked in order) newest
+//!   first or oldest first, under each stack-root design.
 //! - `read`: read the pointer a root holds, against a plain pointer read.
 //! - `collect/N`: one collection with N live roots, each to its own
 //!   24-byte object, against `copy_nonoverlapping` of the same live bytes;
@@ -17,15 +21,17 @@
 // criterion's `criterion_group!` defines an undocumented public function.
 #![allow(missing_docs)]
 
+mod alternatives;
+
 use std::hint::black_box;
 use std::pin::pin;
 use std::time::{Duration, Instant};
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use gcroots::{Config, Heap, Indexed, Intrusive, Persistent, Roots, Scheme, Shape, root};
 use gcroots_compare::workloads::gcbench;
 use gcroots_indexed::RootTable;
-use gcroots_intrusive::{PersistentRoot, RootList, StackRoot};
+use gcroots_intrusive::{PersistentRoot, PooledRoot, RootList, StackRoot};
 
 fn create_drop(c: &mut Criterion) {
     let mut g = c.benchmark_group("create_drop");
@@ -50,9 +56,21 @@ fn create_drop(c: &mut Criterion) {
             black_box(node.load())
         })
     });
-    g.bench_function("intrusive_doubly_linked_on_stack", |b| {
+    let singly = alternatives::singly::List::new();
+    g.bench_function("alternative_singly_linked", |b| {
         b.iter(|| {
-            let node = pin!(PersistentRoot::new(&list, black_box(0x1000usize)));
+            let node = pin!(alternatives::singly::Node::new(
+                &singly,
+                black_box(0x1000usize)
+            ));
+            node.as_ref().link();
+            black_box(node.load())
+        })
+    });
+    let ic = alternatives::ic::List::new();
+    g.bench_function("alternative_intrusive_collections", |b| {
+        b.iter(|| {
+            let node = pin!(alternatives::ic::Node::new(&ic, black_box(0x1000usize)));
             node.as_ref().link();
             black_box(node.load())
         })
@@ -66,12 +84,27 @@ fn create_drop(c: &mut Criterion) {
             black_box(&root);
         })
     });
+    g.finish();
+}
 
+fn create_drop_persistent(c: &mut Criterion) {
+    let mut g = c.benchmark_group("create_drop_persistent");
     g.bench_function("floor_box_new_drop", |b| {
         b.iter(|| black_box(Box::new(black_box(0x1000usize))))
     });
+    let list = RootList::<usize>::new();
+    // A few roots alive, as in a real heap: the pool is not empty.
+    let _held: Vec<_> = (0..16).map(|i| PooledRoot::new(&list, i)).collect();
+    g.bench_function("intrusive_pooled_root", |b| {
+        b.iter(|| black_box(PooledRoot::new(&list, black_box(0x1000usize))))
+    });
     g.bench_function("intrusive_persistent_root_boxed", |b| {
         b.iter(|| black_box(PersistentRoot::boxed(&list, black_box(0x1000usize))))
+    });
+    let table = RootTable::<usize>::new();
+    let _held: Vec<_> = (0..16).map(|i| table.root_owned(i)).collect();
+    g.bench_function("indexed_owned_root", |b| {
+        b.iter(|| black_box(table.root_owned(black_box(0x1000usize))))
     });
     g.bench_function("indexed_manual_root", |b| {
         b.iter(|| {
@@ -82,15 +115,81 @@ fn create_drop(c: &mut Criterion) {
     g.finish();
 }
 
+/// Drops `n` linked roots, oldest first or newest first, under three
+/// stack-root designs. Each root is boxed so that it can be dropped in any
+/// order (as a `Vec` of futures holding roots is); making the roots is not
+/// timed.
+fn drop_order(c: &mut Criterion) {
+    for n in [1_000usize, 10_000, 40_000] {
+        let mut g = c.benchmark_group(format!("drop_order/{n}"));
+        g.sample_size(10);
+        g.throughput(Throughput::Elements(n as u64));
+        macro_rules! design {
+            ($name:literal, $list:expr, $node:expr) => {
+                let list = $list;
+                for oldest_first in [false, true] {
+                    let order = if oldest_first {
+                        "oldest_first"
+                    } else {
+                        "newest_first"
+                    };
+                    g.bench_function(format!("{}/{order}", $name), |b| {
+                        b.iter_batched(
+                            || {
+                                (0..n)
+                                    .map(|i| {
+                                        let node = Box::pin($node(&list, i));
+                                        node.as_ref().link();
+                                        node
+                                    })
+                                    .collect::<Vec<_>>()
+                            },
+                            |mut roots| {
+                                if oldest_first {
+                                    drop(roots); // a `Vec` drops front to back
+                                } else {
+                                    while let Some(r) = roots.pop() {
+                                        drop(black_box(r));
+                                    }
+                                }
+                            },
+                            BatchSize::PerIteration,
+                        )
+                    });
+                }
+            };
+        }
+        design!("doubly_linked", RootList::<usize>::new(), StackRoot::new);
+        design!(
+            "alternative_intrusive_collections",
+            alternatives::ic::List::new(),
+            alternatives::ic::Node::new
+        );
+        // Quadratic oldest first: 40,000 would take seconds per sample.
+        if n <= 10_000 {
+            design!(
+                "alternative_singly_linked",
+                alternatives::singly::List::new(),
+                alternatives::singly::Node::new
+            );
+        }
+        g.finish();
+    }
+}
+
 /// Reads the address a `Local` of scheme `S` holds (made by `root!`, as an
-/// embedder would).
-fn read_local<S: Scheme>(g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
+/// embedder would), and one a `Persistent` holds.
+fn read_roots<S: Scheme>(g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
     let roots = Roots::<S>::new();
     let mut heap = Heap::new(&roots, Config::default()).unwrap();
     root!(heap, let r = heap.alloc(Shape::new(0, 8)).unwrap());
+    let p = heap.roots().persist(heap.alloc(Shape::new(0, 8)).unwrap());
     let heap = &heap;
     g.bench_function(format!("{}_local", S::NAME), |b| {
         b.iter(|| black_box(heap.get(&black_box(r)).addr()))
+    });
+    g.bench_function(format!("{}_persistent", S::NAME), |b| {
+        b.iter(|| black_box(heap.get(black_box(&p)).addr()))
     });
 }
 
@@ -100,8 +199,8 @@ fn read(c: &mut Criterion) {
     g.bench_function("floor_pointer_read", |b| {
         b.iter(|| black_box(load(black_box(&word))))
     });
-    read_local::<Intrusive>(&mut g);
-    read_local::<Indexed>(&mut g);
+    read_roots::<Intrusive>(&mut g);
+    read_roots::<Indexed>(&mut g);
     g.finish();
 }
 
@@ -134,9 +233,7 @@ fn collect_with_roots<S: Scheme>(n: usize, iters: u64) -> Duration {
     }
     let elapsed = start.elapsed();
     assert_eq!(heap.stats().bytes_copied, (iters + 1) * n as u64 * 24);
-    for root in held {
-        heap.release(root).unwrap();
-    }
+    drop(held);
     elapsed
 }
 
@@ -212,5 +309,13 @@ fn copy(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, create_drop, read, collect, copy);
+criterion_group!(
+    benches,
+    create_drop,
+    create_drop_persistent,
+    drop_order,
+    read,
+    collect,
+    copy
+);
 criterion_main!(benches);

@@ -1,0 +1,153 @@
+//! A chain: a doubly linked list of pinned nodes, each holding a `V`, that
+//! a node joins and leaves in O(1) whatever the order.
+//!
+//! Each node keeps `next` (the node linked before it) and `pprev`, the
+//! address of the cell that points at it: the chain's head for the newest
+//! node, the `next` of the node after it otherwise (the "pprev" of the Linux
+//! kernel's `hlist`). Linking is a load and four stores; unlinking writes
+//! through `pprev` and, if there is an older node, into it, without ever
+//! reading the chain's head, so it needs nothing but the node. Dropping a
+//! million roots oldest first costs what dropping them newest first does.
+//!
+//! All links are `Cell`s and nodes are only ever reached through shared
+//! references, so the chain can be rewired while roots hold `Pin<&Node>`.
+
+use core::cell::{Cell, UnsafeCell};
+use core::ptr;
+
+/// A node of a [`Chain`]: the links and the value they root.
+pub(crate) struct Node<V> {
+    /// The node linked before this one (older), or null.
+    next: Cell<*const Node<V>>,
+    /// The cell that points at this node (the chain's head or the newer
+    /// node's `next`), or [`UNLINKED`](Node::unlinked) when in no chain.
+    pprev: Cell<*const Cell<*const Node<V>>>,
+    /// The rooted value. Read and written by copy (or, for vectors, through
+    /// a `&mut` that lasts one call of this crate's code), never borrowed by
+    /// a user.
+    pub(crate) value: UnsafeCell<V>,
+}
+
+impl<V> Node<V> {
+    /// The `pprev` of a node in no chain. Never a cell's address (it is
+    /// the alignment of a pointer, in the null page), only compared.
+    #[inline(always)]
+    fn unlinked() -> *const Cell<*const Node<V>> {
+        ptr::dangling()
+    }
+
+    /// A node holding `value`, in no chain.
+    #[inline(always)]
+    pub(crate) const fn new(value: V) -> Self {
+        Node {
+            next: Cell::new(ptr::null()),
+            pprev: Cell::new(ptr::dangling()),
+            value: UnsafeCell::new(value),
+        }
+    }
+
+    /// Whether the node is in a chain.
+    #[inline(always)]
+    pub(crate) fn is_linked(&self) -> bool {
+        self.pprev.get() != Self::unlinked()
+    }
+
+    /// Takes the node out of its chain. O(1): the chain's head is reached,
+    /// if at all, through `pprev`.
+    ///
+    /// Aborts the process if the cell `pprev` names does not point back at
+    /// this node: the chain is corrupt (a linked node was moved, which safe
+    /// code cannot do), and unwinding would free nodes still linked.
+    ///
+    /// # Safety
+    ///
+    /// The node is linked, into a chain whose invariant holds.
+    #[inline(always)]
+    pub(crate) unsafe fn unlink(&self) {
+        let pprev = self.pprev.get();
+        let next = self.next.get();
+        // SAFETY: the node is linked (the caller's promise), so `pprev` is
+        // the address of a live cell: the chain's head (which the node's
+        // owner borrows, so it outlives the node) or the `next` of a newer
+        // node (alive by the chain's invariant).
+        let pointing = unsafe { &*pprev };
+        if !ptr::eq(pointing.get(), self) {
+            super::corrupt("a linked root is not where its neighbour says (moved?)");
+        }
+        pointing.set(next);
+        if !next.is_null() {
+            // SAFETY: `next` is linked into the same chain, hence alive.
+            unsafe { &*next }.pprev.set(pprev);
+        }
+        self.pprev.set(Self::unlinked());
+    }
+}
+
+/// The head of a chain.
+///
+/// Invariant: every node reachable from `head` is linked (its `pprev` names
+/// the cell that points at it), pinned and alive. A node unlinks itself
+/// before its memory can go (in its owner's `Drop`), and pinning forbids
+/// the memory going without that `Drop`; a leaked node stays linked in
+/// memory that stays valid.
+pub(crate) struct Chain<V> {
+    head: Cell<*const Node<V>>,
+}
+
+impl<V> Chain<V> {
+    pub(crate) const fn new() -> Self {
+        Chain {
+            head: Cell::new(ptr::null()),
+        }
+    }
+
+    /// Links `node` at the head.
+    ///
+    /// # Safety
+    ///
+    /// `node` is pinned, in no chain, and will be unlinked before its memory
+    /// is invalidated; the chain is not moved while `node` is linked (its
+    /// owner borrows the chain's owner).
+    #[inline(always)]
+    pub(crate) unsafe fn push(&self, node: &Node<V>) {
+        let old = self.head.get();
+        node.next.set(old);
+        node.pprev.set(&self.head);
+        if !old.is_null() {
+            // SAFETY: `old` is reachable from the head: alive (invariant).
+            unsafe { &*old }.pprev.set(&node.next);
+        }
+        self.head.set(node);
+    }
+
+    /// Whether no node is linked.
+    #[inline]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.head.get().is_null()
+    }
+
+    /// Calls `f` on every linked node, newest first.
+    ///
+    /// # Safety
+    ///
+    /// `f` must not link or unlink any node of this chain, nor drop one.
+    #[inline]
+    pub(crate) unsafe fn for_each(&self, mut f: impl FnMut(&Node<V>)) {
+        let mut p = self.head.get();
+        while !p.is_null() {
+            // SAFETY: `p` is reachable from the head: alive (invariant); `f`
+            // cannot unlink or free it (the caller's promise).
+            let node = unsafe { &*p };
+            f(node);
+            p = node.next.get();
+        }
+    }
+
+    /// How many nodes are linked (walks them).
+    pub(crate) fn len(&self) -> usize {
+        let mut n = 0;
+        // SAFETY: the closure only counts.
+        unsafe { self.for_each(|_| n += 1) };
+        n
+    }
+}

@@ -40,8 +40,7 @@ impl ScopedRoot {
     }
 }
 
-/// Where a scope began: the lengths of the scoped-root and scoped-vector
-/// LIFOs at entry. Returned by
+/// Where a scope began: the length of the LIFO at entry. Returned by
 /// [`RootTable::enter`](crate::RootTable::enter), consumed by
 /// [`RootTable::exit`](crate::RootTable::exit).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -49,7 +48,6 @@ impl ScopedRoot {
 pub struct Mark {
     pub(crate) table: TableId,
     pub(crate) len: u32,
-    pub(crate) vecs: u32,
 }
 
 impl Mark {
@@ -59,9 +57,13 @@ impl Mark {
     }
 }
 
+/// A slot of the LIFO: a scoped root's value, or (`None`) the marker of a
+/// scoped vector, whose values live beside the LIFO ([`ScopedVecs`]).
+///
+/// [`ScopedVecs`]: crate::vecs::ScopedVecs
 #[derive(Clone, Copy)]
 struct Entry<T> {
-    value: T,
+    value: Option<T>,
     generation: u64,
 }
 
@@ -92,14 +94,40 @@ impl<T: Copy> Lifo<T> {
             .ok()
             .filter(|&i| i < u32::MAX)
             .expect("gcroots-indexed: more than u32::MAX - 1 scoped roots alive in one table");
-        self.entries.push(Entry { value, generation });
+        self.entries.push(Entry {
+            value: Some(value),
+            generation,
+        });
         index
+    }
+
+    /// Pushes the marker of a scoped vector: an entry that holds no value,
+    /// which a scope's exit truncates like any other. Returns its index.
+    ///
+    /// Panics as [`push`](Self::push).
+    pub(crate) fn push_marker(&mut self, generation: u64) -> u32 {
+        let index = u32::try_from(self.entries.len())
+            .ok()
+            .filter(|&i| i < u32::MAX)
+            .expect("gcroots-indexed: more than u32::MAX - 1 scoped roots alive in one table");
+        self.entries.push(Entry {
+            value: None,
+            generation,
+        });
+        index
+    }
+
+    /// Whether the marker pushed at `index` with `generation` is still
+    /// there (its scope has not exited).
+    #[inline]
+    pub(crate) fn has_marker(&self, index: u32, generation: u64) -> bool {
+        matches!(self.entries.get(index as usize), Some(e) if e.generation == generation)
     }
 
     #[inline]
     pub(crate) fn get(&self, index: u32, generation: u64) -> Option<T> {
         match self.entries.get(index as usize) {
-            Some(e) if e.generation == generation => Some(e.value),
+            Some(e) if e.generation == generation => e.value,
             _ => None,
         }
     }
@@ -107,8 +135,11 @@ impl<T: Copy> Lifo<T> {
     #[inline]
     pub(crate) fn set(&mut self, index: u32, generation: u64, value: T) -> bool {
         match self.entries.get_mut(index as usize) {
-            Some(e) if e.generation == generation => {
-                e.value = value;
+            Some(Entry {
+                value: Some(v),
+                generation: g,
+            }) if *g == generation => {
+                *v = value;
                 true
             }
             _ => false,
@@ -125,7 +156,9 @@ impl<T: Copy> Lifo<T> {
 
     pub(crate) fn for_each_mut(&mut self, mut f: impl FnMut(&mut T)) {
         for e in &mut self.entries {
-            f(&mut e.value);
+            if let Some(v) = &mut e.value {
+                f(v);
+            }
         }
     }
 }

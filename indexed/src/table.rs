@@ -235,13 +235,11 @@ impl<T: Copy> RootTable<T> {
     /// [`exit`](Self::exit) are released by it.
     #[inline]
     pub fn enter(&self) -> Mark {
-        // `Lifo::push` and `ScopedVecs::push` keep the lengths below
-        // u32::MAX.
-        let (len, vecs) = self.with(|t| (t.lifo.len() as u32, t.vecs.len() as u32));
+        // `Lifo::push` keeps the length below u32::MAX.
+        let len = self.with(|t| t.lifo.len()) as u32;
         Mark {
             table: self.id,
             len,
-            vecs,
         }
     }
 
@@ -276,7 +274,6 @@ impl<T: Copy> RootTable<T> {
         self.with(|t| {
             if ours {
                 t.lifo.truncate(mark.len);
-                t.vecs.truncate(mark.vecs);
             }
         });
         if ours {
@@ -338,9 +335,9 @@ impl<T: Copy> RootTable<T> {
         }
     }
 
-    /// How many scoped roots are alive.
+    /// How many scoped roots are alive (scoped vectors not counted).
     pub fn scoped_len(&self) -> usize {
-        self.with(|t| t.lifo.len())
+        self.with(|t| t.lifo.len() - t.vecs.live(&t.lifo))
     }
 
     // ----- owned roots ----------------------------------------------------
@@ -395,7 +392,7 @@ impl<T: Copy> RootTable<T> {
     pub fn root_vec(&self) -> ScopedVec {
         let (index, generation) = self.with(|t| {
             let generation = t.generation();
-            (t.vecs.push(generation), generation)
+            (t.vecs.push(&mut t.lifo, generation), generation)
         });
         ScopedVec {
             table: self.id,
@@ -430,7 +427,7 @@ impl<T: Copy> RootTable<T> {
                 generation,
             } => {
                 self.check(table)?;
-                self.with(|t| t.vecs.get_mut(index, generation).map(f))
+                self.with(|t| t.vecs.get_mut(&t.lifo, index, generation).map(f))
                     .ok_or(HandleError::Stale { index, generation })
             }
             Where::Owned { table, index, flag } => {
@@ -493,7 +490,7 @@ impl<T: Copy> RootTable<T> {
 
     /// How many scoped vector roots are alive.
     pub fn scoped_vec_len(&self) -> usize {
-        self.with(|t| t.vecs.len())
+        self.with(|t| t.vecs.live(&t.lifo))
     }
 
     // ----- manual roots ---------------------------------------------------
@@ -576,6 +573,7 @@ impl<T: Copy> RootTable<T> {
     pub fn trace(&mut self, mut f: impl FnMut(&mut T)) {
         self.trim();
         let inner = self.inner.get_mut();
+        inner.vecs.reclaim(&inner.lifo);
         inner.lifo.for_each_mut(&mut f);
         inner.vecs.for_each_mut(&mut f);
         inner.owned.for_each_mut(&mut f);
@@ -588,9 +586,8 @@ impl<T: Copy> RootTable<T> {
     /// How many roots are alive, of every kind (a vector counts once;
     /// dropped owned roots do not count). O(owned slots).
     pub fn len(&self) -> usize {
-        self.with(|t| {
-            t.lifo.len() + t.vecs.len() + t.owned.live() + t.owned_vecs.live() + t.slab.occupied()
-        })
+        // A scoped vector's marker is in the LIFO: counted once there.
+        self.with(|t| t.lifo.len() + t.owned.live() + t.owned_vecs.live() + t.slab.occupied())
     }
 
     /// Whether no root is alive.

@@ -3,16 +3,25 @@
 //! SpiderMonkey's `RootedVector`). Long-lived vectors are owned roots
 //! ([`OwnedVec`](crate::OwnedVec)).
 //!
-//! Scoped vectors form a LIFO of their own beside the scoped roots; a
-//! scope's [`Mark`](crate::Mark) records the length of both. A released
-//! vector's buffer is kept for the next scoped vector, so rooting a vector
-//! in a hot loop allocates only when it outgrows the buffers it inherits.
+//! A scoped vector pushes a *marker* onto the LIFO of scoped roots (an
+//! entry with no value) and keeps its values beside the LIFO, with the
+//! marker's index. A scope's exit truncates the LIFO as it always does;
+//! the vector is alive while its marker is. So scopes record one length
+//! and exit with one truncation whether or not vectors exist: the scoped
+//! root's hot path pays nothing for them. (Recording a second length in
+//! every scope doubled the cost of a scoped root, 2.3 to 4.7 ns: DESIGN.md.)
+//!
+//! Vectors whose marker is gone are dead; they are always the newest ones
+//! (a truncation ends a suffix of the LIFO), and are reclaimed, their
+//! buffers kept for the next vectors, when a vector is created or the roots
+//! are traced.
 
 use crate::error::TableId;
+use crate::lifo::Lifo;
 
-/// A scoped vector root: a copyable handle to one entry of a table's
-/// scoped-vector LIFO, valid until the scope that was innermost when it was
-/// created exits. Its operations are the table's `vec_*` methods.
+/// A scoped vector root: a copyable handle to one vector of a table,
+/// valid until the scope that was innermost when it was created exits. Its
+/// operations are the table's `vec_*` methods.
 ///
 /// 16 bytes, `Send + Sync + Copy`, like [`ScopedRoot`](crate::ScopedRoot).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -29,9 +38,18 @@ impl ScopedVec {
     }
 }
 
-/// The LIFO of scoped vectors, with the buffers of released ones.
+/// One scoped vector.
+struct Entry<T> {
+    /// The index of its marker in the LIFO.
+    marker: u32,
+    /// The marker's generation, and the handle's.
+    generation: u64,
+    values: Vec<T>,
+}
+
+/// The scoped vectors, oldest first, with the buffers of released ones.
 pub(crate) struct ScopedVecs<T> {
-    entries: Vec<(u64, Vec<T>)>,
+    entries: Vec<Entry<T>>,
     /// Emptied buffers of released vectors, reused by the next ones.
     spare: Vec<Vec<T>>,
 }
@@ -39,7 +57,7 @@ pub(crate) struct ScopedVecs<T> {
 /// Buffers kept for reuse at most; more are freed.
 const MAX_SPARE: usize = 64;
 
-impl<T> ScopedVecs<T> {
+impl<T: Copy> ScopedVecs<T> {
     pub(crate) const fn new() -> Self {
         ScopedVecs {
             entries: Vec::new(),
@@ -47,54 +65,73 @@ impl<T> ScopedVecs<T> {
         }
     }
 
-    #[inline]
-    pub(crate) fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Pushes an empty vector stamped with `generation`; returns its index.
-    ///
-    /// Panics if `u32::MAX - 1` scoped vectors are alive.
-    pub(crate) fn push(&mut self, generation: u64) -> u32 {
-        let index = u32::try_from(self.entries.len())
-            .ok()
-            .filter(|&i| i < u32::MAX)
-            .expect("gcroots-indexed: more than u32::MAX - 1 scoped vectors alive in one table");
-        let buffer = self.spare.pop().unwrap_or_default();
-        self.entries.push((generation, buffer));
-        index
-    }
-
-    /// The vector at `index`, if it still carries `generation`.
-    #[inline]
-    pub(crate) fn get_mut(&mut self, index: u32, generation: u64) -> Option<&mut Vec<T>> {
-        match self.entries.get_mut(index as usize) {
-            Some((g, v)) if *g == generation => Some(v),
-            _ => None,
-        }
-    }
-
-    /// Releases every vector at `len` and above, keeping their buffers.
-    #[inline]
-    pub(crate) fn truncate(&mut self, len: u32) {
-        if self.entries.len() > len as usize {
-            self.release_from(len as usize);
-        }
-    }
-
-    #[cold]
-    fn release_from(&mut self, len: usize) {
-        for (_, mut v) in self.entries.drain(len..) {
+    /// Releases the vectors whose markers a scope's exit removed: always the
+    /// newest ones.
+    pub(crate) fn reclaim(&mut self, lifo: &Lifo<T>) {
+        while let Some(top) = self.entries.last() {
+            if lifo.has_marker(top.marker, top.generation) {
+                break;
+            }
+            let Some(mut dead) = self.entries.pop() else {
+                break;
+            };
             if self.spare.len() < MAX_SPARE {
-                v.clear();
-                self.spare.push(v);
+                dead.values.clear();
+                self.spare.push(dead.values);
             }
         }
     }
 
+    /// Makes an empty vector whose marker `lifo` gets, stamped with
+    /// `generation`; returns its index.
+    ///
+    /// Panics if `u32::MAX - 1` scoped vectors are alive.
+    pub(crate) fn push(&mut self, lifo: &mut Lifo<T>, generation: u64) -> u32 {
+        self.reclaim(lifo);
+        let index = u32::try_from(self.entries.len())
+            .ok()
+            .filter(|&i| i < u32::MAX)
+            .expect("gcroots-indexed: more than u32::MAX - 1 scoped vectors alive in one table");
+        let marker = lifo.push_marker(generation);
+        let values = self.spare.pop().unwrap_or_default();
+        self.entries.push(Entry {
+            marker,
+            generation,
+            values,
+        });
+        index
+    }
+
+    /// The vector at `index`, if it still carries `generation` and its
+    /// scope has not exited.
+    #[inline]
+    pub(crate) fn get_mut(
+        &mut self,
+        lifo: &Lifo<T>,
+        index: u32,
+        generation: u64,
+    ) -> Option<&mut Vec<T>> {
+        match self.entries.get_mut(index as usize) {
+            Some(e) if e.generation == generation && lifo.has_marker(e.marker, generation) => {
+                Some(&mut e.values)
+            }
+            _ => None,
+        }
+    }
+
+    /// How many vectors are alive.
+    pub(crate) fn live(&self, lifo: &Lifo<T>) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| lifo.has_marker(e.marker, e.generation))
+            .count()
+    }
+
+    /// Calls `f` on every value of every vector alive. Call after
+    /// [`reclaim`](Self::reclaim), which leaves only live ones.
     pub(crate) fn for_each_mut(&mut self, mut f: impl FnMut(&mut T)) {
-        for (_, v) in &mut self.entries {
-            v.iter_mut().for_each(&mut f);
+        for e in &mut self.entries {
+            e.values.iter_mut().for_each(&mut f);
         }
     }
 }

@@ -100,11 +100,9 @@ impl<T> Drop for StackRoot<'_, T> {
     /// Unlinks the root if it is linked. Never panics (corruption aborts).
     #[inline]
     fn drop(&mut self) {
-        if self.node.is_linked() {
-            // SAFETY: linked, by `link`, into the stack chain of `self.list`,
-            // which is alive (borrowed).
-            unsafe { self.node.unlink() };
-        }
+        // SAFETY: if linked, then by `link`, into the stack chain of
+        // `self.list`, which is alive (borrowed); the node is being dropped.
+        unsafe { self.list.stack.remove_for_drop(&self.node) };
     }
 }
 

@@ -64,6 +64,20 @@ impl<V> Node<V> {
     /// The node is linked, into a chain whose invariant holds.
     #[inline(always)]
     pub(crate) unsafe fn unlink(&self) {
+        // SAFETY: forwarded from our caller.
+        unsafe { self.unlink_for_drop() };
+        self.pprev.set(Self::unlinked());
+    }
+
+    /// As [`unlink`](Self::unlink), for a node about to be dropped: it is
+    /// not marked unlinked, since nothing will look at it again.
+    ///
+    /// # Safety
+    ///
+    /// As for [`unlink`](Self::unlink); and the node's memory is not used
+    /// again as a node.
+    #[inline(always)]
+    pub(crate) unsafe fn unlink_for_drop(&self) {
         let pprev = self.pprev.get();
         let next = self.next.get();
         // SAFETY: the node is linked (the caller's promise), so `pprev` is
@@ -79,7 +93,6 @@ impl<V> Node<V> {
             // SAFETY: `next` is linked into the same chain, hence alive.
             unsafe { &*next }.pprev.set(pprev);
         }
-        self.pprev.set(Self::unlinked());
     }
 }
 
@@ -118,6 +131,32 @@ impl<V> Chain<V> {
             unsafe { &*old }.pprev.set(&node.next);
         }
         self.head.set(node);
+    }
+
+    /// Takes `node`, about to be dropped, out of this chain if it is linked.
+    /// The newest node (LIFO order, as stack frames drop their roots) is
+    /// unlinked from the head, without reading its `pprev` (a load that
+    /// would wait on the store that linked it); any other through its
+    /// `pprev` ([`Node::unlink_for_drop`]).
+    ///
+    /// # Safety
+    ///
+    /// `node` is in this chain or in none, and its memory is not used again
+    /// as a node.
+    #[inline(always)]
+    pub(crate) unsafe fn remove_for_drop(&self, node: &Node<V>) {
+        if ptr::eq(self.head.get(), node) {
+            // Only linked nodes are reachable from the head.
+            let next = node.next.get();
+            self.head.set(next);
+            if !next.is_null() {
+                // SAFETY: `next` is linked into this chain, hence alive.
+                unsafe { &*next }.pprev.set(&self.head);
+            }
+        } else if node.is_linked() {
+            // SAFETY: linked, into this chain (the caller's promise).
+            unsafe { node.unlink_for_drop() }
+        }
     }
 
     /// Whether no node is linked.

@@ -1,9 +1,9 @@
 //! Finding where generic code keeps roots alive for different spans under
 //! different schemes.
 //!
-//! A [`root!`](crate::root) ends with its *block* under the intrusive
-//! scheme and with the innermost [`Scope`](crate::Scope) under the indexed
-//! one. Code that roots in a loop or a branch without opening a scope
+//! A [`root!`](crate::root) ends with its *block* under the intrusive and
+//! hybrid schemes and with the innermost [`Scope`](crate::Scope) under the
+//! indexed one. Code that roots in a loop or a branch without opening a scope
 //! there is correct under both, but under the indexed scheme it keeps
 //! every such root until the enclosing scope exits: a loop of a million
 //! iterations holds a million roots, and a long one runs the heap out of
@@ -44,7 +44,7 @@
 //!     }
 //! }
 //!
-//! # #[cfg(all(feature = "intrusive", feature = "indexed"))] {
+//! # #[cfg(all(feature = "indexed", any(feature = "intrusive", feature = "hybrid")))] {
 //! let missing = audit::root_lifetimes(&Sum { n: 10, scoped: false }, Config::default());
 //! let divergence = missing.unwrap_err();
 //! assert_eq!(divergence.allocation, Some(1));
@@ -100,7 +100,7 @@ impl fmt::Display for Divergence {
                 "at allocation #{k} the schemes hold different numbers of roots ({counts}): a \
                  root made in a loop or a branch without a scope of its own lives until the \
                  enclosing scope exits under the indexed scheme, but ends with its block under \
-                 the intrusive one; open a scope there (`heap.scope()`)"
+                 the intrusive and hybrid ones; open a scope there (`heap.scope()`)"
             ),
             (None, Some(outputs)) => {
                 let outputs = outputs
@@ -157,6 +157,8 @@ pub fn root_lifetimes<P: Program>(program: &P, config: Config) -> Result<P::Outp
     runs.push(run::<crate::Intrusive, P>(program, &config));
     #[cfg(feature = "indexed")]
     runs.push(run::<crate::Indexed, P>(program, &config));
+    #[cfg(feature = "hybrid")]
+    runs.push(run::<crate::Hybrid, P>(program, &config));
     let first = &runs[0];
     let longest = runs.iter().map(|r| r.log.len()).max().unwrap_or(0);
     for k in 0..longest {

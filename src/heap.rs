@@ -549,4 +549,18 @@ mod missing_root {
     fn indexed_after_two_collections() {
         read_through_a_missing_root::<crate::Indexed>(2);
     }
+
+    #[cfg(feature = "hybrid")]
+    #[test]
+    #[should_panic(expected = "outside the heap's current semispace")]
+    fn hybrid_after_one_collection() {
+        read_through_a_missing_root::<crate::Hybrid>(1);
+    }
+
+    #[cfg(feature = "hybrid")]
+    #[test]
+    #[should_panic(expected = "its header is poisoned")]
+    fn hybrid_after_two_collections() {
+        read_through_a_missing_root::<crate::Hybrid>(2);
+    }
 }

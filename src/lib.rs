@@ -73,9 +73,9 @@
 // it is this crate's rule whatever workspace builds it.
 #![deny(unsafe_op_in_unsafe_fn)]
 
-#[cfg(not(any(feature = "intrusive", feature = "indexed")))]
+#[cfg(not(any(feature = "intrusive", feature = "indexed", feature = "hybrid")))]
 compile_error!(
-    "gcroots: no rooting scheme selected. Enable the `intrusive` feature, the `indexed` feature, or both (the default)."
+    "gcroots: no rooting scheme selected. Enable the `intrusive`, `indexed` or `hybrid` feature, or any of them together (the default: all three)."
 );
 
 pub mod audit;
@@ -105,6 +105,8 @@ pub use reference::Ref;
 pub use root::{Local, Persistent, Root};
 pub use roots::Roots;
 pub use scheme::Scheme;
+#[cfg(feature = "hybrid")]
+pub use schemes::hybrid::Hybrid;
 #[cfg(feature = "indexed")]
 pub use schemes::indexed::Indexed;
 #[cfg(feature = "intrusive")]
@@ -113,15 +115,27 @@ pub use scope::Scope;
 pub use stats::Stats;
 pub use vec::{Iter, LocalVec, PersistentVec, RootVec};
 
-/// The scheme the features select: [`Intrusive`] if only `intrusive` is on,
-/// otherwise [`Indexed`].
+/// The scheme the features select: the first enabled of [`Indexed`],
+/// [`Intrusive`], `Hybrid` (so with one feature on, that scheme; with the
+/// defaults, `Indexed`).
+#[cfg(feature = "indexed")]
+pub type Selected = Indexed;
+
+/// The scheme the features select: the first enabled of `Indexed`,
+/// [`Intrusive`], `Hybrid` (so with one feature on, that scheme; with the
+/// defaults, `Indexed`).
 #[cfg(all(feature = "intrusive", not(feature = "indexed")))]
 pub type Selected = Intrusive;
 
-/// The scheme the features select: [`Intrusive`] if only `intrusive` is on,
-/// otherwise [`Indexed`].
-#[cfg(feature = "indexed")]
-pub type Selected = Indexed;
+/// The scheme the features select: the first enabled of `Indexed`,
+/// `Intrusive`, [`Hybrid`] (so with one feature on, that scheme; with the
+/// defaults, `Indexed`).
+#[cfg(all(
+    feature = "hybrid",
+    not(feature = "indexed"),
+    not(feature = "intrusive")
+))]
+pub type Selected = Hybrid;
 
 /// What [`root!`] expands to. Not public API: public only because a macro
 /// expands in the caller's crate.

@@ -218,7 +218,7 @@ impl<S: Scheme> fmt::Debug for Local<'_, S> {
 /// the scheme, because the schemes would clone differently: under the
 /// indexed scheme a clone shares the slot (Wasmtime's `OwnedRooted`: a
 /// [`set`](Root::set) through one is seen through the other), which
-/// `Persistent<Indexed>` offers as `Clone`.
+/// `Persistent<Indexed>` and `Persistent<Hybrid>` offer as `Clone`.
 pub struct Persistent<'r, S: Scheme>(pub(crate) S::PersistentRepr<'r>);
 
 #[cfg(feature = "indexed")]
@@ -226,6 +226,15 @@ impl Clone for Persistent<'_, crate::Indexed> {
     /// Another handle to the same root (Wasmtime's `OwnedRooted::clone`):
     /// the object stays rooted until every clone is dropped, and a
     /// [`set`](Root::set) through one is seen through the others.
+    fn clone(&self) -> Self {
+        Persistent(self.0.clone())
+    }
+}
+
+#[cfg(feature = "hybrid")]
+impl Clone for Persistent<'_, crate::Hybrid> {
+    /// As for the indexed scheme: the hybrid scheme's long-lived roots are
+    /// its owned roots.
     fn clone(&self) -> Self {
         Persistent(self.0.clone())
     }

@@ -12,15 +12,11 @@ use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::task::Poll;
 
-use common::{YieldOnce, panic_message, poll};
+use common::{YieldOnce, has_a_root_list, panic_message, poll, scoped_roots_outlive_their_block};
 
 use gcroots::{Config, Heap, Root, RootError, Roots, Scheme, Shape, root};
 
 const CELL: Shape = Shape::new(1, 8);
-
-fn is_indexed<S: Scheme>() -> bool {
-    S::NAME == "indexed"
-}
 
 common::suite!(
     root_with_another_heap_is_an_error,
@@ -62,7 +58,7 @@ fn root_macro_with_a_value_of_another_heap<S: Scheme>() {
         root!(a, let x = b.get(&y));
         (x.try_get(&a).err(), x.try_get(&b).is_ok())
     }));
-    if is_indexed::<S>() {
+    if !has_a_root_list::<S>() {
         assert_eq!(outcome.unwrap(), (Some(RootError::WrongHeap), true));
     } else {
         let err = outcome.unwrap_err();
@@ -119,7 +115,7 @@ fn interleaved_futures<S: Scheme>(drop_first: bool) {
     let mut heap = heap.into_inner();
     heap.collect();
     let left = heap.root_count();
-    if is_indexed::<S>() {
+    if scoped_roots_outlive_their_block::<S>() {
         assert_eq!(
             left, 4,
             "scoped roots outside any scope live until the heap ends"
@@ -179,7 +175,11 @@ fn forgotten_scope_releases_at_the_outer_scope<S: Scheme>() {
             // `_x`'s slot ends with this block (intrusive); the indexed root
             // stays in the table.
         }
-        let expected = if is_indexed::<S>() { 1 } else { 0 };
+        let expected = if scoped_roots_outlive_their_block::<S>() {
+            1
+        } else {
+            0
+        };
         assert_eq!(outer.root_count(), expected);
     }
     assert_eq!(heap.root_count(), 0);
@@ -213,7 +213,7 @@ fn roots_persist_with_a_value_of_another_heap<S: Scheme>() {
         let p = ra.persist(b.get(&y));
         (p.try_get(&a).err(), p.try_get(&b).is_ok())
     }));
-    if is_indexed::<S>() {
+    if !has_a_root_list::<S>() {
         assert_eq!(outcome.unwrap(), (Some(RootError::WrongHeap), true));
     } else {
         let err = outcome.unwrap_err();
@@ -234,7 +234,7 @@ fn local_used_after_its_scope_was_dropped_in_the_same_block<S: Scheme>() {
     drop(scope);
     heap.collect();
     let outcome = x.try_get(&heap).map(|r| r.shape());
-    if is_indexed::<S>() {
+    if scoped_roots_outlive_their_block::<S>() {
         assert_eq!(outcome, Err(RootError::Stale));
         assert_eq!(
             panic_message(|| {
@@ -261,7 +261,14 @@ fn roots_made_in_a_loop_without_a_scope<S: Scheme>() {
             scope.get(&x).write_u64(0, i);
         }
         let held = scope.root_count();
-        assert_eq!(held, if is_indexed::<S>() { 100 } else { 0 });
+        assert_eq!(
+            held,
+            if scoped_roots_outlive_their_block::<S>() {
+                100
+            } else {
+                0
+            }
+        );
     }
     assert_eq!(heap.root_count(), 0, "the scope's exit ends them all");
 }
@@ -278,16 +285,91 @@ fn heap_dropped_while_roots_are_alive<S: Scheme>() {
     drop(heap);
     match Heap::new(&roots, Config::default()) {
         Err(e) => {
-            assert!(!is_indexed::<S>());
+            assert!(has_a_root_list::<S>());
             assert_eq!(e, gcroots::HeapError::RootsInUse);
         }
         Ok(heap2) => {
-            assert!(is_indexed::<S>());
+            assert!(!has_a_root_list::<S>());
             assert_eq!(x.try_get(&heap2).unwrap_err(), RootError::WrongHeap);
             assert_eq!(p.try_get(&heap2).unwrap_err(), RootError::WrongHeap);
         }
     }
     drop(p); // unlinks from the list (intrusive); its table is gone (indexed)
+}
+
+/// What only the schemes whose long-lived roots are owned roots (indexed,
+/// hybrid) can do: send a `Persistent` to another thread, clone one.
+mod owned_persistent {
+    use super::*;
+    use gcroots::Persistent;
+
+    /// A `Persistent` that is an owned root: dropping it on another thread
+    /// unroots it as dropping it here does.
+    pub(super) fn persistent_dropped_on_another_thread_unroots<S: Scheme>()
+    where
+        for<'r> Persistent<'r, S>: Send,
+    {
+        let roots = Roots::<S>::new();
+        let mut heap = Heap::new(&roots, Config::default()).unwrap();
+        let before = heap.root_count();
+        let held: Vec<Persistent<'_, S>> = (0..10)
+            .map(|_| heap.roots().persist(heap.alloc(CELL).unwrap()))
+            .collect();
+        assert_eq!(heap.root_count(), before + 10);
+        std::thread::scope(|s| {
+            s.spawn(move || drop(held));
+        });
+        assert_eq!(heap.root_count(), before);
+        heap.collect();
+        assert_eq!(heap.used_bytes(), 0);
+    }
+
+    /// A clone of a `Persistent` that is an owned root shares its root
+    /// (Wasmtime's `OwnedRooted`): the object stays rooted until both are
+    /// dropped, and a `set` through one is seen through the other.
+    pub(super) fn a_cloned_persistent_shares_its_root<S: Scheme>()
+    where
+        for<'r> Persistent<'r, S>: Clone,
+    {
+        let roots = Roots::<S>::new();
+        let mut heap = Heap::new(&roots, Config::default()).unwrap();
+        let p = heap.roots().persist(heap.alloc(CELL).unwrap());
+        let q = p.clone();
+        assert_eq!(heap.root_count(), 1);
+        root!(heap, let other = heap.alloc(CELL).unwrap());
+        q.set(heap.get(&other));
+        assert!(heap.same(&p, &other));
+        drop(p);
+        heap.collect();
+        assert_eq!(heap.root_count(), 2, "`q` and `other`");
+        assert!(heap.same(&q, &other));
+    }
+}
+
+#[cfg(feature = "indexed")]
+mod indexed_owned {
+    #[test]
+    fn persistent_dropped_on_another_thread_unroots() {
+        super::owned_persistent::persistent_dropped_on_another_thread_unroots::<gcroots::Indexed>();
+    }
+
+    #[test]
+    fn a_cloned_persistent_shares_its_root() {
+        super::owned_persistent::a_cloned_persistent_shares_its_root::<gcroots::Indexed>();
+    }
+}
+
+#[cfg(feature = "hybrid")]
+mod hybrid_owned {
+    #[test]
+    fn persistent_dropped_on_another_thread_unroots() {
+        super::owned_persistent::persistent_dropped_on_another_thread_unroots::<gcroots::Hybrid>();
+    }
+
+    #[test]
+    fn a_cloned_persistent_shares_its_root() {
+        super::owned_persistent::a_cloned_persistent_shares_its_root::<gcroots::Hybrid>();
+    }
 }
 
 /// Misuse that only the indexed scheme can express: its roots are
@@ -297,7 +379,7 @@ fn heap_dropped_while_roots_are_alive<S: Scheme>() {
 #[cfg(feature = "indexed")]
 mod indexed_only {
     use super::*;
-    use gcroots::{Indexed, Local, Persistent};
+    use gcroots::{Indexed, Local};
 
     #[test]
     fn use_after_scope_is_a_stale_root_error() {
@@ -317,44 +399,6 @@ mod indexed_only {
         });
         assert_eq!(msg, "gcroots: scoped root used after its scope exited");
         assert_eq!(heap.root_count(), 1, "the stale handle did not disturb `y`");
-    }
-
-    /// Under the indexed scheme a `Persistent` is an owned root: dropping
-    /// it on another thread unroots it as dropping it here does.
-    #[test]
-    fn persistent_dropped_on_another_thread_unroots() {
-        let roots = Roots::<Indexed>::new();
-        let mut heap = Heap::new(&roots, Config::default()).unwrap();
-        let before = heap.root_count();
-        let held: Vec<Persistent<'_, Indexed>> = (0..10)
-            .map(|_| heap.roots().persist(heap.alloc(CELL).unwrap()))
-            .collect();
-        assert_eq!(heap.root_count(), before + 10);
-        std::thread::scope(|s| {
-            s.spawn(move || drop(held));
-        });
-        assert_eq!(heap.root_count(), before);
-        heap.collect();
-        assert_eq!(heap.used_bytes(), 0);
-    }
-
-    /// A clone of an indexed `Persistent` shares its root (Wasmtime's
-    /// `OwnedRooted`): the object stays rooted until both are dropped, and
-    /// a `set` through one is seen through the other.
-    #[test]
-    fn a_cloned_persistent_shares_its_root() {
-        let roots = Roots::<Indexed>::new();
-        let mut heap = Heap::new(&roots, Config::default()).unwrap();
-        let p = heap.roots().persist(heap.alloc(CELL).unwrap());
-        let q = p.clone();
-        assert_eq!(heap.root_count(), 1);
-        root!(heap, let other = heap.alloc(CELL).unwrap());
-        q.set(heap.get(&other));
-        assert!(heap.same(&p, &other));
-        drop(p);
-        heap.collect();
-        assert_eq!(heap.root_count(), 2, "`q` and `other`");
-        assert!(heap.same(&q, &other));
     }
 
     #[test]

@@ -87,7 +87,49 @@ mod indexed {
     }
 }
 
+#[cfg(feature = "hybrid")]
+mod hybrid {
+    use super::*;
+    use gcroots::Hybrid;
+
+    // Stack roots as under the intrusive scheme, long-lived roots as under
+    // the indexed one.
+    assert_impl_all!(Local<'static, Hybrid>: Copy);
+    assert_not_impl_any!(Local<'static, Hybrid>: Send, Sync);
+    assert_impl_all!(Persistent<'static, Hybrid>: Send, Sync, Unpin, Clone);
+    assert_not_impl_any!(Persistent<'static, Hybrid>: Copy);
+    assert_impl_all!(LocalVec<'static, Hybrid>: Copy);
+    assert_not_impl_any!(LocalVec<'static, Hybrid>: Send, Sync);
+    assert_impl_all!(PersistentVec<'static, Hybrid>: Send, Sync);
+    // The heap borrows a root list that its stack roots point into.
+    assert_not_impl_any!(Heap<'static, Hybrid>: Send, Sync);
+
+    assert_eq_size!(Local<'static, Hybrid>, usize);
+    assert_eq_size!(Persistent<'static, Hybrid>, [u64; 2]);
+
+    #[test]
+    fn sizes() {
+        assert_eq!(size_of::<Local<'static, Hybrid>>(), 8);
+        assert_eq!(size_of::<Persistent<'static, Hybrid>>(), 16);
+    }
+}
+
 // An unrooted reference is two words and never leaves its thread.
 assert_eq_size!(Ref<'static, gcroots::Selected>, [usize; 2]);
 assert_not_impl_any!(Ref<'static, gcroots::Selected>: Send, Sync);
 assert_impl_all!(Ref<'static, gcroots::Selected>: Copy);
+
+/// `Selected` is the first enabled of `Indexed`, `Intrusive`, `Hybrid`
+/// (CI runs this file under each feature alone and in pairs).
+#[test]
+fn selected_is_the_first_enabled_of_indexed_intrusive_hybrid() {
+    use gcroots::Scheme;
+    let expected = if cfg!(feature = "indexed") {
+        "indexed"
+    } else if cfg!(feature = "intrusive") {
+        "intrusive"
+    } else {
+        "hybrid"
+    };
+    assert_eq!(gcroots::Selected::NAME, expected);
+}

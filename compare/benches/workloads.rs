@@ -38,6 +38,8 @@ fn all(c: &mut Criterion) {
         add::<gcroots::Intrusive>(&mut g, w.name);
         #[cfg(feature = "indexed")]
         add::<gcroots::Indexed>(&mut g, w.name);
+        #[cfg(feature = "hybrid")]
+        add::<gcroots::Hybrid>(&mut g, w.name);
         g.finish();
     }
 }

@@ -120,6 +120,18 @@ fn indexed_workloads_return_the_expected_checksums() {
     check_all::<gcroots::Indexed>(|w| (w.config)());
 }
 
+#[cfg(feature = "hybrid")]
+#[test]
+fn hybrid_workloads_return_the_expected_checksums() {
+    check_all::<gcroots::Hybrid>(|w| (w.config)());
+}
+
+#[cfg(feature = "hybrid")]
+#[test]
+fn hybrid_workloads_in_zeal_mode() {
+    check_all::<gcroots::Hybrid>(zeal);
+}
+
 #[cfg(feature = "intrusive")]
 #[test]
 fn intrusive_workloads_in_zeal_mode() {
@@ -133,47 +145,56 @@ fn indexed_workloads_in_zeal_mode() {
 }
 
 /// At a size where collections happen on their own (not under miri, where
-/// the tiny runs above suffice).
-#[cfg(all(feature = "intrusive", feature = "indexed", not(miri)))]
+/// the tiny runs above suffice), every enabled scheme returns the expected
+/// checksum and does the same work: the same allocations and collections.
+#[cfg(not(miri))]
 #[test]
-fn both_schemes_agree_at_a_larger_size() {
-    with_big_stack(agree_at_a_larger_size);
+fn the_schemes_agree_at_a_larger_size() {
+    with_big_stack(|| {
+        let mut runs: Vec<(&str, Vec<(&str, u64, [u64; 3])>)> = Vec::new();
+        #[cfg(feature = "intrusive")]
+        runs.push(("intrusive", larger::<gcroots::Intrusive>()));
+        #[cfg(feature = "indexed")]
+        runs.push(("indexed", larger::<gcroots::Indexed>()));
+        #[cfg(feature = "hybrid")]
+        runs.push(("hybrid", larger::<gcroots::Hybrid>()));
+        for (scheme, rows) in &runs[1..] {
+            assert_eq!(rows, &runs[0].1, "{scheme} against {}", runs[0].0);
+        }
+    });
 }
 
-#[cfg(all(feature = "intrusive", feature = "indexed", not(miri)))]
-fn agree_at_a_larger_size() {
-    let a = workloads::all::<gcroots::Intrusive>();
-    let b = workloads::all::<gcroots::Indexed>();
-    for (wa, wb) in a.iter().zip(&b) {
-        let size = (wa.full / 50).max(wa.tiny);
-        let (ca, sa) = wa.run_fresh(size, None).unwrap();
-        let (cb, sb) = wb.run_fresh(size, None).unwrap();
-        assert_eq!(ca, cb, "{}", wa.name);
-        assert_eq!(ca, expected(wa.name, size), "{}", wa.name);
-        assert_eq!(
-            sa.objects_allocated, sb.objects_allocated,
-            "{}: identical work",
-            wa.name
-        );
-        assert_eq!(
-            sa.bytes_allocated, sb.bytes_allocated,
-            "{}: identical work",
-            wa.name
-        );
-        assert_eq!(
-            sa.collections, sb.collections,
-            "{}: identical work",
-            wa.name
-        );
-    }
+/// Each workload at a fiftieth of its full size: name, checksum, and the
+/// work done (objects allocated, bytes allocated, collections).
+#[cfg(not(miri))]
+fn larger<S: Scheme>() -> Vec<(&'static str, u64, [u64; 3])> {
+    workloads::all::<S>()
+        .iter()
+        .map(|w| {
+            let size = (w.full / 50).max(w.tiny);
+            let (checksum, stats) = w.run_fresh(size, None).unwrap();
+            assert_eq!(
+                checksum,
+                expected(w.name, size),
+                "{} under {}",
+                w.name,
+                S::NAME
+            );
+            let work = [
+                stats.objects_allocated,
+                stats.bytes_allocated,
+                stats.collections,
+            ];
+            (w.name, checksum, work)
+        })
+        .collect()
 }
 
-/// Every workload keeps each root alive for the same span under both
-/// schemes: the root counts agree at every allocation (a `root!` in a loop
+/// Every workload keeps each root alive for the same span under every
+/// scheme: the root counts agree at every allocation (a `root!` in a loop
 /// without a scope of its own would make the indexed count grow).
-#[cfg(all(feature = "intrusive", feature = "indexed"))]
 #[test]
-fn every_workload_keeps_its_roots_for_the_same_span_under_both_schemes() {
+fn every_workload_keeps_its_roots_for_the_same_span_under_every_scheme() {
     use gcroots::audit::{self, Program};
 
     struct Run(&'static str, u64);

@@ -2,16 +2,14 @@
 //! long-lived roots and vectors as owned roots, all in a [`RootTable`]
 //! that the heap owns. Nothing lives outside the heap: the anchor is empty.
 //!
-//! The operations on each kind of root are functions of the table
-//! ([`table`]), which the [`Bindings`] impl below calls and which another
-//! scheme that keeps its long-lived roots this way may call too.
+//! The operations on long-lived roots are functions of the table
+//! ([`table`](super::table)), shared with the hybrid scheme.
 
 use core::pin::Pin;
 
-use gcroots_indexed::{
-    HandleError, Mark, OwnedRoot, OwnedVec, RootTable, ScopedRoot, ScopedVec, VecRef,
-};
+use gcroots_indexed::{Mark, OwnedRoot, OwnedVec, RootTable, ScopedRoot, ScopedVec, VecRef};
 
+use super::table;
 use crate::error::RootError;
 use crate::object::Gc;
 use crate::scheme::sealed::{Anchor, Bindings};
@@ -34,15 +32,6 @@ impl Scheme for Indexed {
     const NAME: &'static str = "indexed";
 }
 
-impl From<HandleError> for RootError {
-    fn from(e: HandleError) -> RootError {
-        match e {
-            HandleError::WrongTable { .. } => RootError::WrongHeap,
-            HandleError::Stale { .. } => RootError::Stale,
-        }
-    }
-}
-
 /// The indexed scheme keeps nothing outside the heap.
 impl Anchor for () {
     fn claim(&self) -> bool {
@@ -55,48 +44,6 @@ impl Anchor for () {
         // Roots go into the table of the heap the value came from, and carry
         // its id: a mismatch is caught when the handle is used.
         true
-    }
-}
-
-/// The operations on roots kept in a [`RootTable`], each taking the table.
-pub(crate) mod table {
-    use super::*;
-
-    #[inline(always)]
-    pub(crate) fn persist(table: &RootTable<Gc>, gc: Gc) -> OwnedRoot {
-        table.root_owned(gc)
-    }
-
-    #[inline(always)]
-    pub(crate) fn load_persistent(
-        table: &RootTable<Gc>,
-        root: &OwnedRoot,
-    ) -> Result<Gc, RootError> {
-        Ok(table.get_owned(root)?)
-    }
-
-    #[inline(always)]
-    pub(crate) fn store_persistent(
-        table: &RootTable<Gc>,
-        root: &OwnedRoot,
-        gc: Gc,
-    ) -> Result<(), RootError> {
-        Ok(table.set_owned(root, gc)?)
-    }
-
-    pub(crate) fn release(table: &RootTable<Gc>, root: OwnedRoot) -> Result<(), RootError> {
-        Ok(table.release(root)?)
-    }
-
-    pub(crate) fn persist_vec(table: &RootTable<Gc>) -> OwnedVec {
-        table.root_vec_owned()
-    }
-
-    /// Calls `f` on every root of the table, after reclaiming the owned
-    /// roots whose handles are all dropped.
-    #[inline]
-    pub(crate) fn trace(table: &mut RootTable<Gc>, f: impl FnMut(&mut Gc)) {
-        table.trace(f)
     }
 }
 

@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 /// Instantiates each generic test `fn name<S: Scheme>(...)` once per
-/// enabled scheme, as `intrusive::name`, `indexed::name`.
+/// enabled scheme, as `intrusive::name`, `indexed::name`, `hybrid::name`.
 ///
 /// - `suite!(a, b)`: each test takes no argument;
 /// - `suite!(configs: a, b)`: each takes a `Config`, and runs twice per
@@ -22,14 +22,19 @@ macro_rules! suite {
             (gcroots::Config::default()), $($test),*);
         $crate::common::suite!(@mod indexed, gcroots::Indexed, "indexed",
             (gcroots::Config::default()), $($test),*);
+        $crate::common::suite!(@mod hybrid, gcroots::Hybrid, "hybrid",
+            (gcroots::Config::default()), $($test),*);
         $crate::common::suite!(@mod intrusive_zeal, gcroots::Intrusive, "intrusive",
             (gcroots::Config::zeal()), $($test),*);
         $crate::common::suite!(@mod indexed_zeal, gcroots::Indexed, "indexed",
+            (gcroots::Config::zeal()), $($test),*);
+        $crate::common::suite!(@mod hybrid_zeal, gcroots::Hybrid, "hybrid",
             (gcroots::Config::zeal()), $($test),*);
     };
     ($($test:ident),* $(,)?) => {
         $crate::common::suite!(@mod intrusive, gcroots::Intrusive, "intrusive", (), $($test),*);
         $crate::common::suite!(@mod indexed, gcroots::Indexed, "indexed", (), $($test),*);
+        $crate::common::suite!(@mod hybrid, gcroots::Hybrid, "hybrid", (), $($test),*);
     };
     (@mod $module:ident, $scheme:ty, $feature:literal, $args:tt, $($test:ident),*) => {
         #[cfg(feature = $feature)]
@@ -39,6 +44,20 @@ macro_rules! suite {
     };
 }
 pub(crate) use suite;
+
+/// Whether the scheme's scoped roots live until their *scope* exits (the
+/// indexed scheme: a table LIFO), rather than until their *block* ends
+/// (the intrusive and hybrid schemes: pinned stack roots in a list).
+pub(crate) fn scoped_roots_outlive_their_block<S: gcroots::Scheme>() -> bool {
+    S::NAME == "indexed"
+}
+
+/// Whether the scheme keeps a root list outside the heap, which roots
+/// borrow and which serves one heap for good (the intrusive and hybrid
+/// schemes); the indexed scheme keeps everything in the heap's table.
+pub(crate) fn has_a_root_list<S: gcroots::Scheme>() -> bool {
+    S::NAME != "indexed"
+}
 
 /// The message of the panic `f` raises.
 ///

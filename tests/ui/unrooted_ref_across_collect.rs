@@ -1,5 +1,5 @@
 // The same for an explicit collection, under any scheme.
-use gcroots::{Config, Heap, Indexed, Intrusive, Roots, Scheme, Shape, root};
+use gcroots::{Config, Heap, Hybrid, Indexed, Intrusive, Roots, Scheme, Shape, root};
 
 fn misuse<S: Scheme>(heap: &mut Heap<'_, S>) {
     root!(heap, let x = heap.alloc(Shape::new(0, 8)).unwrap());
@@ -12,5 +12,7 @@ fn main() {
     let roots = Roots::<Intrusive>::new();
     misuse(&mut Heap::new(&roots, Config::default()).unwrap());
     let roots = Roots::<Indexed>::new();
+    misuse(&mut Heap::new(&roots, Config::default()).unwrap());
+    let roots = Roots::<Hybrid>::new();
     misuse(&mut Heap::new(&roots, Config::default()).unwrap());
 }

@@ -16,7 +16,7 @@ pub struct Row {
     pub workload: &'static str,
     /// The size it ran at.
     pub size: u64,
-    /// One result per enabled scheme, intrusive first.
+    /// One result per enabled scheme: intrusive, indexed, hybrid.
     pub results: Vec<Measured>,
 }
 
@@ -79,6 +79,8 @@ fn all_entries() -> Vec<Vec<Entry>> {
     flat.extend(entries::<gcroots::Intrusive>());
     #[cfg(feature = "indexed")]
     flat.extend(entries::<gcroots::Indexed>());
+    #[cfg(feature = "hybrid")]
+    flat.extend(entries::<gcroots::Hybrid>());
     let mut groups: Vec<Vec<Entry>> = Vec::new();
     for e in flat {
         match groups.iter_mut().find(|g| g[0].workload == e.workload) {

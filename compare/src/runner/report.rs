@@ -31,11 +31,32 @@ fn joined(values: impl Iterator<Item = u64>) -> String {
     }
 }
 
-/// The first scheme's median over the second's, when there are two.
-fn ratio(row: &Row) -> Option<f64> {
-    match row.results.as_slice() {
-        [a, b] => Some(a.median.as_secs_f64() / b.median.as_secs_f64()),
-        _ => None,
+/// The ratio columns: with two schemes, the first's median over the
+/// second's; with more, each scheme's median over the best of the others
+/// (below 1: the fastest of all, by that factor).
+fn ratios(row: &Row) -> Vec<f64> {
+    let t: Vec<f64> = row.results.iter().map(|m| m.median.as_secs_f64()).collect();
+    match t.as_slice() {
+        [_] => Vec::new(),
+        [a, b] => vec![a / b],
+        _ => (0..t.len())
+            .map(|i| {
+                let best_other = (0..t.len())
+                    .filter(|&j| j != i)
+                    .map(|j| t[j])
+                    .fold(f64::INFINITY, f64::min);
+                t[i] / best_other
+            })
+            .collect(),
+    }
+}
+
+/// The headers of [`ratios`]' columns.
+fn ratio_headers(schemes: &[&str]) -> Vec<String> {
+    match schemes {
+        [_] => Vec::new(),
+        [a, b] => vec![format!("{a}/{b}")],
+        _ => schemes.iter().map(|s| format!("{s}/best other")).collect(),
     }
 }
 
@@ -44,17 +65,13 @@ pub fn cells(rows: &[Row]) -> Vec<Vec<String>> {
     let schemes: Vec<&str> = rows[0].results.iter().map(|m| m.scheme).collect();
     let mut header = vec!["workload".to_owned(), "size".to_owned()];
     header.extend(schemes.iter().map(|s| format!("{s} (median)")));
-    if schemes.len() == 2 {
-        header.push(format!("{}/{}", schemes[0], schemes[1]));
-    }
+    header.extend(ratio_headers(&schemes));
     header.extend(["checksum", "collections", "bytes copied", "roots scanned"].map(str::to_owned));
     let mut out = vec![header];
     for row in rows {
         let mut line = vec![row.workload.to_owned(), row.size.to_string()];
         line.extend(row.results.iter().map(|m| ms(m.median)));
-        if let Some(r) = ratio(row) {
-            line.push(format!("{r:.2}"));
-        }
+        line.extend(ratios(row).iter().map(|r| format!("{r:.2}")));
         line.push(
             if row.checksums_match() {
                 "match"

@@ -1,0 +1,450 @@
+//! The interpreter: runs [`Op`]s on two real heaps and on the model, and
+//! checks that they agree.
+
+use gcroots::{
+    AllocError, Config, Heap, Local, MAX_BYTES, MAX_FIELDS, Persistent, PersistentVec, Ref, Root,
+    RootError, RootVec, Roots, Scheme, Shape, root,
+};
+
+use crate::model::Model;
+use crate::{Event, Op, Trace};
+
+/// The scoped roots of the frames below the current one, innermost first.
+struct Frame<'a, S: Scheme> {
+    root: Local<'a, S>,
+    parent: Option<&'a Frame<'a, S>>,
+}
+
+/// Everything the frames share.
+struct Run<'p, 'r, S: Scheme> {
+    ops: std::slice::Iter<'p, Op>,
+    model: Model,
+    persistent: Vec<Persistent<'r, S>>,
+    /// Each physical heap's vector root.
+    vectors: [PersistentVec<'r, S>; 2],
+    trace: Trace,
+    stress: bool,
+}
+
+/// The two heaps, by label (the variable that holds each).
+type Heaps<'a, 'r, S> = [&'a mut Heap<'r, S>; 2];
+
+/// An object's identity: its model index, in data word 0.
+fn id<S: Scheme>(r: Ref<'_, S>) -> u64 {
+    r.read_u64(0)
+}
+
+impl<S: Scheme> Run<'_, '_, S> {
+    /// The label of the variable that holds physical heap `p`.
+    fn label_of(&self, p: usize) -> usize {
+        usize::from(self.model.labels[0] != p)
+    }
+
+    /// The physical heap of the object handle `h` holds.
+    fn heap_of(&self, h: usize) -> usize {
+        self.model.objects[self.model.object_of(h)].heap
+    }
+
+    /// Checks an allocation of `words` words in physical heap `p` against
+    /// the model and records it: it fails with `TooLarge` exactly when it
+    /// is over the limit on its own; with `OutOfMemory` only when the live
+    /// data plus the request exceed the limit, and then always in stress
+    /// mode (which collects first).
+    fn check_alloc(
+        &mut self,
+        p: usize,
+        words: usize,
+        limit_bytes: usize,
+        outcome: Result<(), AllocError>,
+    ) {
+        let max = limit_bytes / 8;
+        let live = self.model.live_bytes(p) / 8;
+        match outcome {
+            Ok(()) => assert!(
+                words <= max && (!self.stress || live + words <= max),
+                "an allocation of {words} words succeeded with {live} words live and a limit of {max}"
+            ),
+            Err(AllocError::TooLarge { .. }) => {
+                assert!(words > max, "TooLarge for {words} words, limit {max}")
+            }
+            Err(AllocError::OutOfMemory { live: l, .. }) => {
+                assert_eq!(l / 8, live, "OutOfMemory reports the live data");
+                assert!(words <= max, "OutOfMemory for a request over the limit");
+                assert!(
+                    live + words > max,
+                    "OutOfMemory with {live} + {words} <= {max} words"
+                );
+            }
+            Err(e) => panic!("unexpected allocation failure: {e}"),
+        }
+        self.trace.push(Event::Alloc(outcome));
+    }
+}
+
+/// The root of frame `h` (counted from the outermost), walking from the
+/// innermost.
+fn frame_root<'a, S: Scheme>(
+    frames: Option<&Frame<'a, S>>,
+    depth: usize,
+    h: usize,
+) -> Local<'a, S> {
+    let mut frame = frames.expect("a frame per level");
+    for _ in 0..depth - 1 - h {
+        frame = frame.parent.expect("a frame per level");
+    }
+    frame.root
+}
+
+/// The object handle `h` holds, read through its root, on the heap that
+/// root belongs to.
+fn get<'h, S: Scheme>(
+    run: &Run<'_, '_, S>,
+    heap: &'h Heap<'_, S>,
+    frames: Option<&Frame<'_, S>>,
+    depth: usize,
+    h: usize,
+) -> Ref<'h, S> {
+    if h < depth {
+        heap.get(&frame_root(frames, depth, h))
+    } else {
+        heap.get(&run.persistent[h - depth])
+    }
+}
+
+/// Runs ops in the current frame (depth `depth`) until an `Exit` or the end.
+fn frame<'r, S: Scheme>(
+    run: &mut Run<'_, 'r, S>,
+    mut hs: Heaps<'_, 'r, S>,
+    frames: Option<&Frame<'_, S>>,
+    depth: usize,
+) {
+    while let Some(op) = run.ops.next() {
+        match *op {
+            Op::Enter {
+                heap,
+                fields,
+                words,
+            } => {
+                let l = usize::from(heap % 2);
+                let p = run.model.labels[l];
+                let (fields, words) = (usize::from(fields % 4), usize::from(words % 3));
+                let shape = Shape::new(fields, 8 + 8 * words);
+                let [a, b] = &mut hs;
+                let (target, other) = if l == 0 { (a, b) } else { (b, a) };
+                let limit = target.limit_bytes();
+                'enter: {
+                    let mut scope = target.scope();
+                    root!(scope, let r = match scope.alloc(shape) {
+                        Ok(r) => r,
+                        Err(e) => {
+                            run.check_alloc(p, 2 + fields + words, limit, Err(e));
+                            break 'enter;
+                        }
+                    });
+                    run.check_alloc(p, 2 + fields + words, limit, Ok(()));
+                    let id = run.model.alloc(p, fields, words);
+                    run.model.frames.push(id);
+                    scope.get(&r).write_u64(0, id as u64);
+                    let inner = Frame {
+                        root: r,
+                        parent: frames,
+                    };
+                    let hs2: Heaps<'_, 'r, S> = if l == 0 {
+                        [&mut scope, &mut **other]
+                    } else {
+                        [&mut **other, &mut scope]
+                    };
+                    frame(run, hs2, Some(&inner), depth + 1);
+                }
+            }
+            Op::EnterField { handle, field } => {
+                let Some(h) = run.model.handle(handle) else {
+                    continue;
+                };
+                let o = &run.model.objects[run.model.object_of(h)];
+                if o.fields.is_empty() {
+                    continue;
+                }
+                let field = usize::from(field) % o.fields.len();
+                let Some(target_id) = o.fields[field] else {
+                    continue;
+                };
+                let l = run.label_of(run.heap_of(h));
+                run.model.frames.push(target_id);
+                let [a, b] = &mut hs;
+                let (target, other) = if l == 0 { (a, b) } else { (b, a) };
+                let mut scope = target.scope();
+                root!(scope, let r = get(run, &scope, frames, depth, h)
+                    .field(field)
+                    .expect("the model says the field is set"));
+                assert_eq!(id(scope.get(&r)), target_id as u64);
+                let inner = Frame {
+                    root: r,
+                    parent: frames,
+                };
+                let hs2: Heaps<'_, 'r, S> = if l == 0 {
+                    [&mut scope, &mut **other]
+                } else {
+                    [&mut **other, &mut scope]
+                };
+                frame(run, hs2, Some(&inner), depth + 1);
+            }
+            Op::Exit => {
+                if depth > 0 {
+                    run.model.frames.pop();
+                    return;
+                }
+            }
+            Op::Persist { handle } => {
+                let Some(h) = run.model.handle(handle) else {
+                    continue;
+                };
+                let heap = &*hs[run.label_of(run.heap_of(h))];
+                let p = heap.persist(get(run, heap, frames, depth, h));
+                run.model.persistent.push(run.model.object_of(h));
+                run.persistent.push(p);
+            }
+            Op::Release { which } | Op::DropPersistent { which } => {
+                if run.persistent.is_empty() {
+                    continue;
+                }
+                let which = usize::from(which) % run.persistent.len();
+                let p = run.model.objects[run.model.persistent[which]].heap;
+                run.model.persistent.remove(which);
+                let root = run.persistent.remove(which);
+                if matches!(op, Op::Release { .. }) {
+                    hs[run.label_of(p)]
+                        .release(root)
+                        .expect("a root of this heap");
+                } else {
+                    drop(root);
+                }
+            }
+            Op::SetField {
+                handle,
+                field,
+                source,
+            } => {
+                let Some(h) = run.model.handle(handle) else {
+                    continue;
+                };
+                let target = run.model.object_of(h);
+                let n = run.model.objects[target].fields.len();
+                if n == 0 {
+                    continue;
+                }
+                let field = usize::from(field) % n;
+                let source = source.map(|s| usize::from(s) % run.model.handles());
+                // A field can only hold an object of its own heap (across
+                // heaps `set_field` panics: a conformance test).
+                if source.is_some_and(|s| run.heap_of(s) != run.heap_of(h)) {
+                    continue;
+                }
+                run.model.objects[target].fields[field] = source.map(|s| run.model.object_of(s));
+                let heap = &*hs[run.label_of(run.heap_of(h))];
+                let value = source.map(|s| get(run, heap, frames, depth, s));
+                get(run, heap, frames, depth, h).set_field(field, value);
+            }
+            Op::Write {
+                handle,
+                word,
+                value,
+            } => {
+                let Some(h) = run.model.handle(handle) else {
+                    continue;
+                };
+                let target = run.model.object_of(h);
+                let o = &mut run.model.objects[target];
+                if o.data.len() < 2 {
+                    continue;
+                }
+                let word = 1 + usize::from(word) % (o.data.len() - 1);
+                o.data[word] = value;
+                let heap = &*hs[run.label_of(run.heap_of(h))];
+                get(run, heap, frames, depth, h).write_u64(8 * word, value);
+            }
+            Op::Read {
+                handle,
+                word,
+                field,
+            } => {
+                let Some(h) = run.model.handle(handle) else {
+                    continue;
+                };
+                let o = &run.model.objects[run.model.object_of(h)];
+                let heap = &*hs[run.label_of(run.heap_of(h))];
+                let r = get(run, heap, frames, depth, h);
+                let word = usize::from(word) % o.data.len();
+                assert_eq!(r.read_u64(8 * word), o.data[word], "data word {word}");
+                assert_eq!(r.shape(), Shape::new(o.fields.len(), 8 * o.data.len()));
+                let f = if o.fields.is_empty() {
+                    None
+                } else {
+                    let field = usize::from(field) % o.fields.len();
+                    let got = r.field(field).map(id);
+                    assert_eq!(got, o.fields[field].map(|f| f as u64), "field {field}");
+                    got
+                };
+                let e = Event::Read(r.read_u64(8 * word), f);
+                run.trace.push(e);
+            }
+            Op::Collect { heap } => {
+                let l = usize::from(heap % 2);
+                let p = run.model.labels[l];
+                hs[l].collect();
+                let live = hs[l].stats().live_bytes_after_gc;
+                assert_eq!(
+                    live,
+                    run.model.live_bytes(p),
+                    "live bytes after a collection"
+                );
+                run.trace.push(Event::Live(live));
+            }
+            Op::Garbage { heap, words } => {
+                let l = usize::from(heap % 2);
+                let p = run.model.labels[l];
+                let w = usize::from(words % 64);
+                let limit = hs[l].limit_bytes();
+                let outcome = hs[l].alloc(Shape::new(0, 8 * w)).map(|_| ());
+                run.check_alloc(p, 1 + w, limit, outcome);
+            }
+            Op::TooLarge { heap, kind } => {
+                let l = usize::from(heap % 2);
+                let max_words = hs[l].limit_bytes() / 8;
+                let shape = match kind % 3 {
+                    0 => Shape::new(MAX_FIELDS + 1, 0),
+                    1 => Shape::new(0, MAX_BYTES + 1),
+                    _ => Shape::new(max_words, 0), // one header word over
+                };
+                let outcome = hs[l].alloc(shape).map(|_| ());
+                assert!(
+                    matches!(outcome, Err(AllocError::TooLarge { .. })),
+                    "{shape:?}: {outcome:?}"
+                );
+                run.trace.push(Event::Alloc(outcome));
+            }
+            Op::VecPush { handle } => {
+                let Some(h) = run.model.handle(handle) else {
+                    continue;
+                };
+                let p = run.heap_of(h);
+                let heap = &*hs[run.label_of(p)];
+                run.vectors[p].push(get(run, heap, frames, depth, h));
+                run.model.vectors[p].push(run.model.object_of(h));
+            }
+            Op::VecPop { heap } => {
+                let l = usize::from(heap % 2);
+                let p = run.model.labels[l];
+                let got = run.vectors[p].pop(hs[l]).map(id);
+                let expected = run.model.vectors[p].pop().map(|o| o as u64);
+                assert_eq!(got, expected, "popped from a vector root");
+                run.trace.push(Event::Vec(got));
+            }
+            Op::VecRead { heap, index } => {
+                let l = usize::from(heap % 2);
+                let p = run.model.labels[l];
+                let index = usize::from(index) % (run.model.vectors[p].len() + 1);
+                let got = run.vectors[p].get(hs[l], index).map(id);
+                let expected = run.model.vectors[p].get(index).map(|&o| o as u64);
+                assert_eq!(got, expected, "element {index} of a vector root");
+                assert_eq!(run.vectors[p].len(hs[l]), run.model.vectors[p].len());
+                run.trace.push(Event::Vec(got));
+            }
+            Op::WrongHeap { handle } => {
+                let Some(h) = run.model.handle(handle) else {
+                    continue;
+                };
+                let other = &*hs[1 - run.label_of(run.heap_of(h))];
+                let err = if h < depth {
+                    frame_root(frames, depth, h).try_get(other).err()
+                } else {
+                    run.persistent[h - depth].try_get(other).err()
+                };
+                assert_eq!(err, Some(RootError::WrongHeap));
+                run.trace.push(Event::Refused(RootError::WrongHeap));
+            }
+            Op::SwapHeaps => {
+                if depth == 0 {
+                    let [a, b] = &mut hs;
+                    std::mem::swap(&mut **a, &mut **b);
+                    run.model.labels.swap(0, 1);
+                }
+            }
+            Op::SwappedScope => {
+                let err = swapped_scope::<S>();
+                assert_eq!(err, RootError::WrongHeap);
+                run.trace.push(Event::Refused(err));
+            }
+        }
+    }
+    // Out of ops: unwind every frame.
+    if depth > 0 {
+        run.model.frames.pop();
+    }
+}
+
+/// Two fresh heaps; a scope over one with a root in it; the heap behind the
+/// scope swapped for the other. `escape` must refuse the root, and the
+/// scope's drop (which meets a table that did not issue its mark) must not
+/// panic; both heaps must work afterwards.
+fn swapped_scope<S: Scheme>() -> RootError {
+    let (ra, rb) = (Roots::<S>::new(), Roots::<S>::new());
+    let config = Config::zeal();
+    let mut a = Heap::new(&ra, config.clone()).expect("zeal is valid");
+    let mut b = Heap::new(&rb, config).expect("zeal is valid");
+    let err = {
+        let mut scope = a.scope();
+        root!(scope, let x = scope.alloc(Shape::new(1, 8)).expect("a small heap has room"));
+        std::mem::swap(&mut *scope, &mut b);
+        scope
+            .try_escape(&x)
+            .expect_err("a root of the heap swapped away")
+    };
+    a.collect();
+    b.collect();
+    root!(a, let y = a.alloc(Shape::new(0, 8)).expect("the heap still works"));
+    assert_eq!(a.get(&y).shape(), Shape::new(0, 8));
+    err
+}
+
+pub(crate) fn run<S: Scheme>(ops: &[Op], config: &Config) -> Trace {
+    let (r0, r1) = (Roots::<S>::new(), Roots::<S>::new());
+    let mut h0 = Heap::new(&r0, config.clone()).expect("a valid configuration");
+    let mut h1 = Heap::new(&r1, config.clone()).expect("a valid configuration");
+    let vectors = [h0.persist_vec(), h1.persist_vec()];
+    let mut run = Run {
+        ops: ops.iter(),
+        model: Model::new(),
+        persistent: Vec::new(),
+        vectors,
+        trace: Trace::new(),
+        stress: config.stress,
+    };
+    frame(&mut run, [&mut h0, &mut h1], None, 0);
+    assert!(run.model.frames.is_empty());
+    // Everything still rooted survives a last collection of each heap...
+    let mut hs = [&mut h0, &mut h1];
+    for (l, heap) in hs.iter_mut().enumerate() {
+        heap.collect();
+        let p = run.model.labels[l];
+        assert_eq!(heap.stats().live_bytes_after_gc, run.model.live_bytes(p));
+    }
+    // ... and nothing once the roots are gone.
+    for (k, p) in run.persistent.drain(..).enumerate() {
+        if k % 2 == 0 {
+            drop(p);
+        } else {
+            let heap_of = |h: &Heap<'_, S>| p.try_get(h).is_ok();
+            let l = usize::from(!heap_of(hs[0]));
+            hs[l].release(p).expect("a root of this heap");
+        }
+    }
+    run.model.persistent.clear();
+    drop(run.vectors);
+    for heap in hs {
+        heap.collect();
+        assert_eq!(heap.stats().live_bytes_after_gc, 0, "every root gone");
+        assert_eq!(heap.root_count(), 0);
+    }
+    run.trace
+}

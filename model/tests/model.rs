@@ -1,0 +1,132 @@
+//! Model-based property tests: random sequences of heap operations on two
+//! heaps, under each scheme, checked step by step against a plain model of
+//! the object graph (`gcroots_model::run`): every read agrees with the
+//! model, every collection keeps exactly what the model reaches from that
+//! heap's roots, allocations fail exactly when the model says they must,
+//! roots used with the other heap are refused. Proptest shrinks a failure
+//! to a minimal sequence. The schemes must also observe the same things.
+
+use gcroots::Config;
+use gcroots_model::{Op, run};
+use proptest::prelude::*;
+
+fn op() -> impl Strategy<Value = Op> {
+    let h = any::<u16>;
+    prop_oneof![
+        4 => (any::<u8>(), any::<u8>(), any::<u8>())
+            .prop_map(|(heap, fields, words)| Op::Enter { heap, fields, words }),
+        1 => (h(), any::<u8>()).prop_map(|(handle, field)| Op::EnterField { handle, field }),
+        3 => Just(Op::Exit),
+        1 => h().prop_map(|handle| Op::Persist { handle }),
+        1 => h().prop_map(|which| Op::Release { which }),
+        1 => h().prop_map(|which| Op::DropPersistent { which }),
+        3 => (h(), any::<u8>(), proptest::option::of(h()))
+            .prop_map(|(handle, field, source)| Op::SetField { handle, field, source }),
+        1 => (h(), any::<u8>(), any::<u64>())
+            .prop_map(|(handle, word, value)| Op::Write { handle, word, value }),
+        2 => (h(), any::<u8>(), any::<u8>())
+            .prop_map(|(handle, word, field)| Op::Read { handle, word, field }),
+        1 => any::<u8>().prop_map(|heap| Op::Collect { heap }),
+        1 => (any::<u8>(), any::<u16>()).prop_map(|(heap, words)| Op::Garbage { heap, words }),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(heap, kind)| Op::TooLarge { heap, kind }),
+        1 => h().prop_map(|handle| Op::VecPush { handle }),
+        1 => any::<u8>().prop_map(|heap| Op::VecPop { heap }),
+        1 => (any::<u8>(), h()).prop_map(|(heap, index)| Op::VecRead { heap, index }),
+        1 => h().prop_map(|handle| Op::WrongHeap { handle }),
+        1 => Just(Op::SwapHeaps),
+    ]
+}
+
+/// A small heap, checked at every collection; `limit` small enough that
+/// some sequences run out of memory.
+fn config(stress: bool, limit: usize) -> Config {
+    Config {
+        initial_bytes: 512,
+        max_bytes: limit,
+        stress,
+        poison: true,
+        verify: true,
+        ..Config::default()
+    }
+}
+
+fn cases() -> ProptestConfig {
+    ProptestConfig {
+        // Miri is some 1,000 times slower: a few cases still take every
+        // path (the operations are the same, only fewer).
+        cases: if cfg!(miri) { 4 } else { 256 },
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+const MAX_OPS: usize = if cfg!(miri) { 40 } else { 200 };
+
+proptest! {
+    #![proptest_config(cases())]
+
+    #[cfg(feature = "intrusive")]
+    #[test]
+    fn intrusive_matches_the_model(
+        ops in prop::collection::vec(op(), 1..MAX_OPS),
+        stress: bool,
+        limit in 1_024usize..16_384,
+    ) {
+        run::<gcroots::Intrusive>(&ops, &config(stress, limit));
+    }
+
+    #[cfg(feature = "indexed")]
+    #[test]
+    fn indexed_matches_the_model(
+        ops in prop::collection::vec(op(), 1..MAX_OPS),
+        stress: bool,
+        limit in 1_024usize..16_384,
+    ) {
+        run::<gcroots::Indexed>(&ops, &config(stress, limit));
+    }
+
+    #[cfg(feature = "hybrid")]
+    #[test]
+    fn hybrid_matches_the_model(
+        ops in prop::collection::vec(op(), 1..MAX_OPS),
+        stress: bool,
+        limit in 1_024usize..16_384,
+    ) {
+        run::<gcroots::Hybrid>(&ops, &config(stress, limit));
+    }
+
+    /// The schemes observe the same reads, collections and failures.
+    #[cfg(all(feature = "intrusive", feature = "indexed", feature = "hybrid"))]
+    #[test]
+    fn the_schemes_observe_the_same(
+        ops in prop::collection::vec(op(), 1..MAX_OPS),
+        stress: bool,
+        limit in 1_024usize..16_384,
+    ) {
+        let c = config(stress, limit);
+        let intrusive = run::<gcroots::Intrusive>(&ops, &c);
+        prop_assert_eq!(&intrusive, &run::<gcroots::Indexed>(&ops, &c));
+        prop_assert_eq!(&intrusive, &run::<gcroots::Hybrid>(&ops, &c));
+    }
+}
+
+/// The swapped-scope episode, which the generated sequences leave to the
+/// fuzzer (it builds two heaps of its own each time).
+#[test]
+fn a_scope_over_a_swapped_heap() {
+    let ops = [
+        Op::SwappedScope,
+        Op::Enter {
+            heap: 0,
+            fields: 1,
+            words: 0,
+        },
+        Op::SwappedScope,
+    ];
+    #[cfg(feature = "intrusive")]
+    run::<gcroots::Intrusive>(&ops, &config(true, 4096));
+    #[cfg(feature = "indexed")]
+    run::<gcroots::Indexed>(&ops, &config(true, 4096));
+    #[cfg(feature = "hybrid")]
+    run::<gcroots::Hybrid>(&ops, &config(true, 4096));
+}

@@ -151,7 +151,7 @@ fn indexed_workloads_in_zeal_mode() {
 #[test]
 fn the_schemes_agree_at_a_larger_size() {
     with_big_stack(|| {
-        let mut runs: Vec<(&str, Vec<(&str, u64, [u64; 3])>)> = Vec::new();
+        let mut runs: Vec<(&str, Vec<Summary>)> = Vec::new();
         #[cfg(feature = "intrusive")]
         runs.push(("intrusive", larger::<gcroots::Intrusive>()));
         #[cfg(feature = "indexed")]
@@ -164,10 +164,14 @@ fn the_schemes_agree_at_a_larger_size() {
     });
 }
 
-/// Each workload at a fiftieth of its full size: name, checksum, and the
-/// work done (objects allocated, bytes allocated, collections).
+/// A workload's name, checksum, and the work it did (objects allocated,
+/// bytes allocated, collections).
 #[cfg(not(miri))]
-fn larger<S: Scheme>() -> Vec<(&'static str, u64, [u64; 3])> {
+type Summary = (&'static str, u64, [u64; 3]);
+
+/// Each workload at a fiftieth of its full size.
+#[cfg(not(miri))]
+fn larger<S: Scheme>() -> Vec<Summary> {
     workloads::all::<S>()
         .iter()
         .map(|w| {

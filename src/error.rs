@@ -11,6 +11,9 @@ pub enum RootError {
     WrongHeap,
     /// A scoped root (indexed scheme) was used after its scope exited.
     Stale,
+    /// A [`LinkedRoot`](crate::LinkedRoot) was used while not linked: it
+    /// holds no object.
+    Unlinked,
 }
 
 impl fmt::Display for RootError {
@@ -18,6 +21,7 @@ impl fmt::Display for RootError {
         f.write_str(match self {
             RootError::WrongHeap => "root used with a heap it does not belong to",
             RootError::Stale => "scoped root used after its scope exited",
+            RootError::Unlinked => "root used while not linked: it holds no object",
         })
     }
 }

@@ -84,6 +84,8 @@ mod config;
 mod error;
 mod fields;
 mod heap;
+#[cfg(any(feature = "intrusive", feature = "hybrid"))]
+mod linked;
 mod object;
 mod reference;
 mod root;
@@ -100,6 +102,8 @@ pub use config::Config;
 pub use error::{AllocError, HeapError, RootError};
 pub use fields::Fields;
 pub use heap::Heap;
+#[cfg(any(feature = "intrusive", feature = "hybrid"))]
+pub use linked::{LinkedRoot, ListScheme};
 pub use object::{MAX_BYTES, MAX_FIELDS, Shape};
 pub use reference::Ref;
 pub use root::{Local, Persistent, Root};

@@ -137,6 +137,14 @@ impl Gc {
         Gc(NonZeroUsize::new(addr).expect("objects never live at address 0"))
     }
 
+    /// A value for a root that holds nothing and is never traced or read
+    /// (an unlinked [`LinkedRoot`](crate::LinkedRoot)): the alignment of a
+    /// word, which no object has.
+    #[inline(always)]
+    pub(crate) const fn placeholder() -> Gc {
+        Gc(NonZeroUsize::new(WORD).expect("non-zero"))
+    }
+
     #[inline(always)]
     pub(crate) fn addr(self) -> usize {
         self.0.get()

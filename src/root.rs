@@ -57,7 +57,7 @@ use crate::scheme::sealed::Anchor;
 /// [`root!`](crate::root)) and [`Persistent`] (long-lived roots, made by
 /// [`Heap::persist`]). Sealed: the heap relies on every root holding a
 /// current object.
-pub trait Root<S: Scheme>: sealed::Sealed<S> {
+pub trait Root<S: Scheme>: sealed_root::Sealed<S> {
     /// The object the root holds, or why it cannot be read: the root is
     /// stale (its scope exited) or belongs to another heap.
     fn try_get<'h>(&self, heap: &'h Heap<'_, S>) -> Result<Ref<'h, S>, RootError>;
@@ -103,11 +103,11 @@ pub(crate) fn root_failed(e: RootError) -> ! {
     panic!("gcroots: {e}")
 }
 
-mod sealed {
+pub(crate) mod sealed_root {
     pub trait Sealed<S> {}
 }
 
-impl<R: Root<S> + ?Sized, S: Scheme> sealed::Sealed<S> for &R {}
+impl<R: Root<S> + ?Sized, S: Scheme> sealed_root::Sealed<S> for &R {}
 
 /// A reference to a root is a root: roots of different kinds can then be
 /// listed together, as `&[&dyn Root<S>]` or in a tuple.
@@ -173,7 +173,7 @@ impl<S: Scheme> Clone for Local<'_, S> {
 
 impl<S: Scheme> Copy for Local<'_, S> {}
 
-impl<S: Scheme> sealed::Sealed<S> for Local<'_, S> {}
+impl<S: Scheme> sealed_root::Sealed<S> for Local<'_, S> {}
 
 impl<S: Scheme> Root<S> for Local<'_, S> {
     #[inline(always)]
@@ -240,7 +240,7 @@ impl Clone for Persistent<'_, crate::Hybrid> {
     }
 }
 
-impl<S: Scheme> sealed::Sealed<S> for Persistent<'_, S> {}
+impl<S: Scheme> sealed_root::Sealed<S> for Persistent<'_, S> {}
 
 impl<S: Scheme> Root<S> for Persistent<'_, S> {
     #[inline(always)]

@@ -62,6 +62,29 @@ impl<'r, T: Copy> PersistentRoot<'r, T> {
         unsafe { self.list.persistent.push(&self.get_ref().node) };
     }
 
+    /// Makes this unlinked root take `from`'s place in the list, with its
+    /// value, and leaves `from` unlinked: a move (a C++ move constructor's)
+    /// that touches only `from`'s neighbours.
+    ///
+    /// # Panics
+    ///
+    /// If this root is linked, `from` is not, or they belong to different
+    /// lists.
+    pub fn take_place_of(self: Pin<&Self>, from: Pin<&Self>) {
+        assert!(
+            !self.is_linked() && from.is_linked(),
+            "PersistentRoot::take_place_of: needs an unlinked root and a linked one"
+        );
+        assert!(
+            core::ptr::eq(self.list, from.list),
+            "PersistentRoot::take_place_of: the roots belong to different lists"
+        );
+        // SAFETY: `from` is linked into its list's persistent chain (`link`
+        // is the only way in); `self` is pinned, unlinked, unlinks itself in
+        // `Drop`, and borrows the same list.
+        unsafe { from.node.transplant(&self.node) };
+    }
+
     /// Unlinks the root early; its value is no longer traced (and may go
     /// stale). Does nothing if it is not linked.
     pub fn unlink(self: Pin<&Self>) {

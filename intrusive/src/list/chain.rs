@@ -96,6 +96,41 @@ impl<V> Node<V> {
     }
 }
 
+impl<V: Copy> Node<V> {
+    /// Puts `to` in this node's place in its chain, with this node's value,
+    /// and leaves this node unlinked: a move that touches only the two
+    /// neighbours, not the chain's head.
+    ///
+    /// Aborts the process, as [`unlink`](Self::unlink) does, if the chain is
+    /// corrupt.
+    ///
+    /// # Safety
+    ///
+    /// This node is linked; `to` is pinned, unlinked, will be unlinked
+    /// before its memory is invalidated, and belongs to the same owner's
+    /// chain (it borrows the same list).
+    #[inline(always)]
+    pub(crate) unsafe fn transplant(&self, to: &Node<V>) {
+        let pprev = self.pprev.get();
+        let next = self.next.get();
+        // SAFETY: as in `unlink`: `pprev` names a live cell.
+        let pointing = unsafe { &*pprev };
+        if !ptr::eq(pointing.get(), self) {
+            super::corrupt("a linked root is not where its neighbour says (moved?)");
+        }
+        // SAFETY: values are only copied in and out (see `value`).
+        unsafe { *to.value.get() = *self.value.get() };
+        to.next.set(next);
+        to.pprev.set(pprev);
+        pointing.set(to);
+        if !next.is_null() {
+            // SAFETY: `next` is linked into the same chain, hence alive.
+            unsafe { &*next }.pprev.set(&to.next);
+        }
+        self.pprev.set(Self::unlinked());
+    }
+}
+
 /// The head of a chain.
 ///
 /// Invariant: every node reachable from `head` is linked (its `pprev` names

@@ -1,0 +1,491 @@
+/* gcroots: the C API of two GC rooting schemes over one moving collector.
+ *
+ * Generated from capi/src by cbindgen (capi/tests/header.rs); do not edit.
+ * Every function documents what it does with bad input. C++: gcroots.hpp. */
+
+#ifndef GCROOTS_H
+#define GCROOTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+
+// What a call did.
+typedef enum gcr_status_t {
+  // It worked.
+  GCR_OK = 0,
+  // A pointer argument was null.
+  GCR_ERR_NULL = 1,
+  // A root argument holds no object.
+  GCR_ERR_EMPTY = 2,
+  // A root belongs to another heap than the one it is used with.
+  GCR_ERR_WRONG_HEAP = 3,
+  // The root's heap was destroyed.
+  GCR_ERR_DESTROYED = 4,
+  // A field index or data offset is out of range for the object.
+  GCR_ERR_RANGE = 5,
+  // The object is larger than the heap's limit (or the per-object limits).
+  GCR_ERR_TOO_LARGE = 6,
+  // The live data plus the new object would exceed the heap's limit.
+  GCR_ERR_OUT_OF_MEMORY = 7,
+  // The system allocator refused memory.
+  GCR_ERR_SYSTEM = 8,
+  // The configuration is invalid.
+  GCR_ERR_CONFIG = 9,
+  // A broken invariant was detected (see [`gcr_last_error`]).
+  GCR_ERR_MISUSE = 10,
+} gcr_status_t;
+
+// A heap whose roots are indexed handles. Made by
+// [`gcr_indexed_heap_new`], ended by [`gcr_indexed_heap_destroy`]; may move
+// between threads (used by one at a time).
+typedef struct gcr_indexed_heap_t gcr_indexed_heap_t;
+
+// A heap whose roots are intrusive. Made by [`gcr_intrusive_heap_new`],
+// ended by [`gcr_intrusive_heap_destroy`]; used from one thread.
+//
+// Its root list lives beside it: when the heap is destroyed while roots
+// still hold objects, the list (and this block) stays until the last of
+// them is destroyed, and those roots answer `GCR_ERR_DESTROYED`.
+typedef struct gcr_intrusive_heap_t gcr_intrusive_heap_t;
+
+// How a heap sizes itself and how much checking it does (the Rust
+// `gcroots::Config`; start from [`gcr_config_default`]).
+typedef struct gcr_config_t {
+  // The initial size of each semispace, in bytes.
+  size_t initial_bytes;
+  // The limit on live data, in bytes (rounded down to 8).
+  size_t max_bytes;
+  // Grow when live data after a collection exceeds this percentage of a
+  // semispace (1 to 100).
+  uint8_t grow_percent;
+  // Collect before every allocation.
+  bool stress;
+  // Poison evacuated space.
+  bool poison;
+  // Verify the heap after every collection.
+  bool verify;
+} gcr_config_t;
+
+// What a heap's collector has done, and its size.
+typedef struct gcr_stats_t {
+  // Collections run.
+  uint64_t collections;
+  // Objects allocated.
+  uint64_t objects_allocated;
+  // Bytes allocated.
+  uint64_t bytes_allocated;
+  // Bytes copied by collections.
+  uint64_t bytes_copied;
+  // Roots visited by collections.
+  uint64_t roots_scanned;
+  // Bytes live after the last collection.
+  size_t live_bytes_after_gc;
+  // Bytes in use.
+  size_t used_bytes;
+  // The size of one semispace.
+  size_t capacity_bytes;
+} gcr_stats_t;
+
+// A root: a handle to a slot of a heap's table. 24 bytes, aligned like a
+// pointer. All-zero bytes are an empty root, as is one that
+// [`gcr_indexed_root_init`] initialised; end a root with
+// [`gcr_indexed_root_unroot`]. Copy it with [`gcr_indexed_root_clone`]: a
+// `memcpy` shares its liveness flag without counting it, and is only a
+// move if the source is then re-initialised empty (what the C++ move
+// constructor does). It may be cloned or unrooted on any thread.
+typedef struct gcr_indexed_root_t {
+  uint64_t _private[3];
+} gcr_indexed_root_t;
+
+// A root: a node in the caller's memory. 40 bytes, aligned like a
+// pointer. All-zero bytes are an empty root, as is one that
+// [`gcr_intrusive_root_init`] initialised.
+//
+// While it holds an object it is linked into its heap's root list, and
+// must stay where it is: copy or move it only with
+// [`gcr_intrusive_root_copy`] and [`gcr_intrusive_root_move`], and end it
+// with [`gcr_intrusive_root_destroy`] before its memory goes.
+typedef struct gcr_intrusive_root_t {
+  void *_private[5];
+} gcr_intrusive_root_t;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+// Fills `out` with the default configuration (1 MiB semispaces growing at
+// 50% occupancy up to 1 GiB, no checking), or zeal mode (collect before
+// every allocation, poison, verify) if `zeal` is true. Does nothing if
+// `out` is null.
+//
+// # Safety
+//
+// `out` is null or valid for writing a `gcr_config_t`.
+void gcr_config_default(struct gcr_config_t *out, bool zeal);
+
+// A description of the last failure on this thread, in UTF-8; empty if
+// none. Valid until the next call into this library on this thread.
+const char *gcr_last_error(void);
+
+// Makes a heap with `config` (null: the default) and stores it in `*out`.
+// Errors: `GCR_ERR_NULL`, `GCR_ERR_CONFIG`, `GCR_ERR_SYSTEM`.
+//
+// # Safety
+//
+// `config` is null or valid for reading; `out` is null or valid for
+// writing a pointer.
+enum gcr_status_t gcr_indexed_heap_new(const struct gcr_config_t *config,
+                                       struct gcr_indexed_heap_t **out);
+
+// Destroys a heap. Its roots still need [`gcr_indexed_root_unroot`] (a
+// root outlives its table harmlessly: its handle holds no pointer into
+// it). Does nothing if `heap` is null.
+//
+// # Safety
+//
+// `heap` is null or came from [`gcr_indexed_heap_new`] and was not
+// destroyed; it is not used again.
+void gcr_indexed_heap_destroy(struct gcr_indexed_heap_t *heap);
+
+// Runs a collection (after reclaiming the slots of unrooted handles).
+// Errors: `GCR_ERR_NULL`.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API.
+enum gcr_status_t gcr_indexed_collect(struct gcr_indexed_heap_t *heap);
+
+// Stores the heap's statistics in `*out`. Errors: `GCR_ERR_NULL`.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `out` is null or valid for
+// writing.
+enum gcr_status_t gcr_indexed_stats(const struct gcr_indexed_heap_t *heap, struct gcr_stats_t *out);
+
+// How many roots hold objects of `heap` (0 if `heap` is null); handles
+// unrooted since the last collection are not counted.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API.
+size_t gcr_indexed_root_count(const struct gcr_indexed_heap_t *heap);
+
+// Allocates an object with `fields` reference fields (empty) and `bytes`
+// bytes of data (zero), and makes `out` hold it (dropping the handle it
+// held). May collect first.
+//
+// Errors: `GCR_ERR_NULL`; `GCR_ERR_TOO_LARGE`, `GCR_ERR_OUT_OF_MEMORY`
+// (the heap keeps working); `GCR_ERR_SYSTEM`.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `out` is null or an
+// initialised root.
+enum gcr_status_t gcr_indexed_alloc(struct gcr_indexed_heap_t *heap,
+                                    size_t fields,
+                                    size_t bytes,
+                                    struct gcr_indexed_root_t *out);
+
+// Initialises `root` empty. Does nothing if `root` is null.
+//
+// # Safety
+//
+// `root` is null or valid for writing a `gcr_indexed_root_t`, and does
+// not hold a handle (that would leak its slot).
+void gcr_indexed_root_init(struct gcr_indexed_root_t *root);
+
+// Makes `out` a clone of `src` (another handle to the same slot: the
+// object stays rooted until every clone is unrooted), dropping the handle
+// `out` held; empty if `src` is. No heap argument (as
+// `wasmtime_anyref_clone`). Does nothing if either is null or they are
+// the same root.
+//
+// # Safety
+//
+// Each is null or an initialised root.
+void gcr_indexed_root_clone(const struct gcr_indexed_root_t *src, struct gcr_indexed_root_t *out);
+
+// Unroots `root` and leaves it empty: its slot is freed once no clone is
+// left (lazily: before the next collection at the latest). No heap
+// argument (as `wasmtime_anyref_unroot`); may run on any thread. Does
+// nothing if `root` is null or empty.
+//
+// # Safety
+//
+// `root` is null or an initialised root.
+void gcr_indexed_root_unroot(struct gcr_indexed_root_t *root);
+
+// Whether `root` holds no object (true if null).
+//
+// # Safety
+//
+// `root` is null or an initialised root.
+bool gcr_indexed_root_is_empty(const struct gcr_indexed_root_t *root);
+
+// Reads 8 data bytes at `offset` of the object `root` holds, on `heap`.
+//
+// Errors: `GCR_ERR_NULL`, `GCR_ERR_EMPTY`, `GCR_ERR_WRONG_HEAP` (a root of
+// another heap, or of a destroyed one), `GCR_ERR_RANGE`.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `root` is null or an
+// initialised root; `out` is null or valid for writing.
+enum gcr_status_t gcr_indexed_get_u64(const struct gcr_indexed_heap_t *heap,
+                                      const struct gcr_indexed_root_t *root,
+                                      size_t offset,
+                                      uint64_t *out);
+
+// Writes 8 data bytes at `offset` of the object `root` holds, on `heap`.
+// Errors: as [`gcr_indexed_get_u64`].
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `root` is null or an
+// initialised root.
+enum gcr_status_t gcr_indexed_set_u64(const struct gcr_indexed_heap_t *heap,
+                                      const struct gcr_indexed_root_t *root,
+                                      size_t offset,
+                                      uint64_t value);
+
+// Makes `out` hold the object in field `i` of the object `root` holds
+// (empty if the field is), on `heap`. `out` may be `root` itself.
+// Errors: `GCR_ERR_NULL`, `GCR_ERR_EMPTY`, `GCR_ERR_WRONG_HEAP`,
+// `GCR_ERR_RANGE`.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `root` and `out` are null or
+// initialised roots.
+enum gcr_status_t gcr_indexed_get_field(const struct gcr_indexed_heap_t *heap,
+                                        const struct gcr_indexed_root_t *root,
+                                        size_t i,
+                                        struct gcr_indexed_root_t *out);
+
+// Sets field `i` of the object `root` holds to the object `value` holds,
+// or empties it if `value` is null or empty, on `heap`. Errors:
+// `GCR_ERR_NULL`, `GCR_ERR_EMPTY`, `GCR_ERR_WRONG_HEAP`, `GCR_ERR_RANGE`.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `root` and `value` are null
+// or initialised roots.
+enum gcr_status_t gcr_indexed_set_field(const struct gcr_indexed_heap_t *heap,
+                                        const struct gcr_indexed_root_t *root,
+                                        size_t i,
+                                        const struct gcr_indexed_root_t *value);
+
+// Stores the shape of the object `root` holds in `*fields` and `*bytes`.
+// Errors: `GCR_ERR_NULL`, `GCR_ERR_EMPTY`, `GCR_ERR_WRONG_HEAP`.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `root` is null or an
+// initialised root; `fields` and `bytes` are null or valid for writing.
+enum gcr_status_t gcr_indexed_shape(const struct gcr_indexed_heap_t *heap,
+                                    const struct gcr_indexed_root_t *root,
+                                    size_t *fields,
+                                    size_t *bytes);
+
+// Stores in `*out` whether `a` and `b` hold the same object, on `heap`.
+// Errors: `GCR_ERR_NULL`, `GCR_ERR_EMPTY`, `GCR_ERR_WRONG_HEAP`.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `a` and `b` are null or
+// initialised roots; `out` is null or valid for writing.
+enum gcr_status_t gcr_indexed_same(const struct gcr_indexed_heap_t *heap,
+                                   const struct gcr_indexed_root_t *a,
+                                   const struct gcr_indexed_root_t *b,
+                                   bool *out);
+
+// Makes a heap with `config` (null: the default) and stores it in `*out`.
+//
+// Errors: `GCR_ERR_NULL` if `out` is null; `GCR_ERR_CONFIG` if the
+// configuration is invalid; `GCR_ERR_SYSTEM` if the allocator refuses.
+//
+// # Safety
+//
+// `config` is null or valid for reading; `out` is null or valid for
+// writing a pointer.
+enum gcr_status_t gcr_intrusive_heap_new(const struct gcr_config_t *config,
+                                         struct gcr_intrusive_heap_t **out);
+
+// Destroys a heap. Its roots that still hold objects answer
+// `GCR_ERR_DESTROYED` from then on, and must still be destroyed; the
+// heap's root list is freed with the last of them. Does nothing if `heap`
+// is null.
+//
+// # Safety
+//
+// `heap` is null or came from [`gcr_intrusive_heap_new`] and was not
+// destroyed; it is not used again.
+void gcr_intrusive_heap_destroy(struct gcr_intrusive_heap_t *heap);
+
+// Runs a collection: every object the roots reach moves, and the roots
+// follow. Errors: `GCR_ERR_NULL`.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API.
+enum gcr_status_t gcr_intrusive_collect(struct gcr_intrusive_heap_t *heap);
+
+// Stores the heap's statistics in `*out`. Errors: `GCR_ERR_NULL`.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `out` is null or valid for
+// writing.
+enum gcr_status_t gcr_intrusive_stats(const struct gcr_intrusive_heap_t *heap,
+                                      struct gcr_stats_t *out);
+
+// How many roots hold objects of `heap` (0 if `heap` is null).
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API.
+size_t gcr_intrusive_root_count(const struct gcr_intrusive_heap_t *heap);
+
+// Allocates an object with `fields` reference fields (empty) and `bytes`
+// bytes of data (zero), and makes `out` hold it (releasing what it held).
+// May collect first.
+//
+// Errors: `GCR_ERR_NULL`; `GCR_ERR_TOO_LARGE` or `GCR_ERR_OUT_OF_MEMORY`
+// if the heap's limit refuses it (the heap keeps working); `GCR_ERR_SYSTEM`.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `out` is null or an
+// initialised root.
+enum gcr_status_t gcr_intrusive_alloc(struct gcr_intrusive_heap_t *heap,
+                                      size_t fields,
+                                      size_t bytes,
+                                      struct gcr_intrusive_root_t *out);
+
+// Initialises `root` empty. Call it first on a root's memory (the C++
+// wrapper's constructors do). Does nothing if `root` is null.
+//
+// # Safety
+//
+// `root` is null or valid for writing a `gcr_intrusive_root_t`, and does
+// not hold an object (that would leak its node in the list).
+void gcr_intrusive_root_init(struct gcr_intrusive_root_t *root);
+
+// Empties `root`: it no longer holds its object, and its memory may go.
+// Does nothing if `root` is null or empty. Aborts with a message if the
+// root was moved by `memcpy` while it held an object (its list is then
+// corrupt).
+//
+// # Safety
+//
+// `root` is null or an initialised root.
+void gcr_intrusive_root_destroy(struct gcr_intrusive_root_t *root);
+
+// Makes `dst` hold what `src` holds (empty if `src` is empty), releasing
+// what `dst` held: a copy constructor or assignment. No heap argument:
+// the new node joins `src`'s list. Does nothing if either is null or they
+// are the same root.
+//
+// # Safety
+//
+// Each is null or an initialised root.
+void gcr_intrusive_root_copy(struct gcr_intrusive_root_t *dst,
+                             const struct gcr_intrusive_root_t *src);
+
+// Makes `dst` hold what `src` holds and empties `src`: a move constructor
+// or assignment (`dst`'s old object is released). Does nothing if either
+// is null or they are the same root.
+//
+// # Safety
+//
+// Each is null or an initialised root.
+void gcr_intrusive_root_move(struct gcr_intrusive_root_t *dst, struct gcr_intrusive_root_t *src);
+
+// Whether `root` holds no object (true if null).
+//
+// # Safety
+//
+// `root` is null or an initialised root.
+bool gcr_intrusive_root_is_empty(const struct gcr_intrusive_root_t *root);
+
+// Reads 8 data bytes at `offset` of the object `root` holds into `*out`.
+// No heap argument.
+//
+// Errors: `GCR_ERR_NULL`, `GCR_ERR_EMPTY`, `GCR_ERR_DESTROYED`,
+// `GCR_ERR_RANGE`.
+//
+// # Safety
+//
+// `root` is null or an initialised root; `out` is null or valid for
+// writing.
+enum gcr_status_t gcr_intrusive_get_u64(const struct gcr_intrusive_root_t *root,
+                                        size_t offset,
+                                        uint64_t *out);
+
+// Writes 8 data bytes at `offset` of the object `root` holds. No heap
+// argument. Errors: as [`gcr_intrusive_get_u64`].
+//
+// # Safety
+//
+// `root` is null or an initialised root.
+enum gcr_status_t gcr_intrusive_set_u64(const struct gcr_intrusive_root_t *root,
+                                        size_t offset,
+                                        uint64_t value);
+
+// Makes `out` hold the object in field `i` of the object `root` holds
+// (empty if the field is empty). `out` may be `root` itself.
+//
+// Errors: `GCR_ERR_NULL`, `GCR_ERR_EMPTY`, `GCR_ERR_DESTROYED`,
+// `GCR_ERR_RANGE`.
+//
+// # Safety
+//
+// `root` and `out` are null or initialised roots.
+enum gcr_status_t gcr_intrusive_get_field(const struct gcr_intrusive_root_t *root,
+                                          size_t i,
+                                          struct gcr_intrusive_root_t *out);
+
+// Sets field `i` of the object `root` holds to the object `value` holds,
+// or empties it if `value` is null or empty.
+//
+// Errors: `GCR_ERR_NULL`, `GCR_ERR_EMPTY`, `GCR_ERR_DESTROYED`,
+// `GCR_ERR_RANGE`, `GCR_ERR_WRONG_HEAP` if `value` is of another heap.
+//
+// # Safety
+//
+// `root` and `value` are null or initialised roots.
+enum gcr_status_t gcr_intrusive_set_field(const struct gcr_intrusive_root_t *root,
+                                          size_t i,
+                                          const struct gcr_intrusive_root_t *value);
+
+// Stores the shape of the object `root` holds in `*fields` and `*bytes`.
+// Errors: `GCR_ERR_NULL`, `GCR_ERR_EMPTY`, `GCR_ERR_DESTROYED`.
+//
+// # Safety
+//
+// `root` is null or an initialised root; `fields` and `bytes` are null or
+// valid for writing.
+enum gcr_status_t gcr_intrusive_shape(const struct gcr_intrusive_root_t *root,
+                                      size_t *fields,
+                                      size_t *bytes);
+
+// Stores in `*out` whether `a` and `b` hold the same object.
+// Errors: `GCR_ERR_NULL`, `GCR_ERR_EMPTY`, `GCR_ERR_DESTROYED`,
+// `GCR_ERR_WRONG_HEAP` if they hold objects of different heaps.
+//
+// # Safety
+//
+// `a` and `b` are null or initialised roots; `out` is null or valid for
+// writing.
+enum gcr_status_t gcr_intrusive_same(const struct gcr_intrusive_root_t *a,
+                                     const struct gcr_intrusive_root_t *b,
+                                     bool *out);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
+#endif  /* GCROOTS_H */

@@ -1,0 +1,272 @@
+// gcroots.hpp: C++17 RAII classes over the C API (gcroots.h), one pair per
+// rooting scheme, and scheme tags for code written once over both.
+//
+// gcroots::intrusive::Root is a node in the object's own storage, linked
+// into its heap's root list. Its copy and move constructors, assignments and
+// destructor take no heap: the node knows its list, so a Root works inside
+// std::vector (which moves its elements when it grows), in aggregates
+// (`Pair{a, b}`), and across exceptions, like any value. So do its reads.
+//
+// gcroots::indexed::Root is a handle to a slot of its heap's table, shaped
+// like Wasmtime's `wasmtime::AnyRef` over `OwnedRooted`. Since Wasmtime's
+// 2025 owned roots, copying and destroying a handle need no heap either
+// (the handle shares an atomic liveness flag with its table); what still
+// needs the heap is everything that reaches the object: every read and
+// write below takes a `const Heap&`. That argument is the ergonomic cost
+// the header shows.
+//
+// Errors throw gcroots::Error (the C status and message). Copy and move
+// operations never throw.
+
+#ifndef GCROOTS_HPP
+#define GCROOTS_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "gcroots.h"
+
+namespace gcroots {
+
+/// A failed call: its status and the library's message.
+class Error : public std::runtime_error {
+  public:
+    explicit Error(gcr_status_t status)
+        : std::runtime_error(std::string(gcr_last_error())), status_(status) {}
+    gcr_status_t status() const noexcept { return status_; }
+
+  private:
+    gcr_status_t status_;
+};
+
+/// Throws an Error unless `status` is GCR_OK.
+inline void check(gcr_status_t status) {
+    if (status != GCR_OK) {
+        throw Error(status);
+    }
+}
+
+/// A heap configuration: the default one, or zeal mode (collect before
+/// every allocation, poison, verify).
+inline gcr_config_t config(bool zeal = false) {
+    gcr_config_t c;
+    gcr_config_default(&c, zeal);
+    return c;
+}
+
+namespace intrusive {
+
+class Root;
+
+/// A heap whose roots are intrusive nodes. Move-only.
+class Heap {
+  public:
+    explicit Heap(const gcr_config_t &c = config()) { check(gcr_intrusive_heap_new(&c, &heap_)); }
+    ~Heap() { gcr_intrusive_heap_destroy(heap_); }
+    Heap(const Heap &) = delete;
+    Heap &operator=(const Heap &) = delete;
+    Heap(Heap &&other) noexcept : heap_(std::exchange(other.heap_, nullptr)) {}
+    Heap &operator=(Heap &&other) noexcept {
+        std::swap(heap_, other.heap_);
+        return *this;
+    }
+
+    /// A new object with `fields` empty reference fields and `bytes` zeroed
+    /// data bytes. May collect (every object moves; roots follow).
+    Root alloc(std::size_t fields, std::size_t bytes);
+    void collect() { check(gcr_intrusive_collect(heap_)); }
+    gcr_stats_t stats() const {
+        gcr_stats_t s;
+        check(gcr_intrusive_stats(heap_, &s));
+        return s;
+    }
+    std::size_t root_count() const noexcept { return gcr_intrusive_root_count(heap_); }
+
+  private:
+    gcr_intrusive_heap_t *heap_ = nullptr;
+};
+
+/// A root: holds one object (or nothing), in its own storage.
+class Root {
+  public:
+    Root() noexcept { gcr_intrusive_root_init(&root_); }
+    Root(const Root &other) noexcept {
+        gcr_intrusive_root_init(&root_);
+        gcr_intrusive_root_copy(&root_, &other.root_);
+    }
+    Root(Root &&other) noexcept {
+        gcr_intrusive_root_init(&root_);
+        gcr_intrusive_root_move(&root_, &other.root_);
+    }
+    Root &operator=(const Root &other) noexcept {
+        gcr_intrusive_root_copy(&root_, &other.root_);
+        return *this;
+    }
+    Root &operator=(Root &&other) noexcept {
+        gcr_intrusive_root_move(&root_, &other.root_);
+        return *this;
+    }
+    ~Root() { gcr_intrusive_root_destroy(&root_); }
+
+    bool empty() const noexcept { return gcr_intrusive_root_is_empty(&root_); }
+    std::uint64_t get_u64(std::size_t offset) const {
+        std::uint64_t v;
+        check(gcr_intrusive_get_u64(&root_, offset, &v));
+        return v;
+    }
+    void set_u64(std::size_t offset, std::uint64_t v) const {
+        check(gcr_intrusive_set_u64(&root_, offset, v));
+    }
+    /// The object in field `i` (an empty Root if none).
+    Root field(std::size_t i) const {
+        Root r;
+        check(gcr_intrusive_get_field(&root_, i, &r.root_));
+        return r;
+    }
+    /// Sets field `i` to `value`'s object (or empties it).
+    void set_field(std::size_t i, const Root &value) const {
+        check(gcr_intrusive_set_field(&root_, i, &value.root_));
+    }
+    bool same(const Root &other) const {
+        bool s;
+        check(gcr_intrusive_same(&root_, &other.root_, &s));
+        return s;
+    }
+    gcr_intrusive_root_t *raw() noexcept { return &root_; }
+    const gcr_intrusive_root_t *raw() const noexcept { return &root_; }
+
+  private:
+    gcr_intrusive_root_t root_;
+};
+
+inline Root Heap::alloc(std::size_t fields, std::size_t bytes) {
+    Root r;
+    check(gcr_intrusive_alloc(heap_, fields, bytes, r.raw()));
+    return r;
+}
+
+} // namespace intrusive
+
+namespace indexed {
+
+class Root;
+
+/// A heap whose roots are indexed handles. Move-only.
+class Heap {
+  public:
+    explicit Heap(const gcr_config_t &c = config()) { check(gcr_indexed_heap_new(&c, &heap_)); }
+    ~Heap() { gcr_indexed_heap_destroy(heap_); }
+    Heap(const Heap &) = delete;
+    Heap &operator=(const Heap &) = delete;
+    Heap(Heap &&other) noexcept : heap_(std::exchange(other.heap_, nullptr)) {}
+    Heap &operator=(Heap &&other) noexcept {
+        std::swap(heap_, other.heap_);
+        return *this;
+    }
+
+    Root alloc(std::size_t fields, std::size_t bytes);
+    void collect() { check(gcr_indexed_collect(heap_)); }
+    gcr_stats_t stats() const {
+        gcr_stats_t s;
+        check(gcr_indexed_stats(heap_, &s));
+        return s;
+    }
+    std::size_t root_count() const noexcept { return gcr_indexed_root_count(heap_); }
+    const gcr_indexed_heap_t *raw() const noexcept { return heap_; }
+
+  private:
+    gcr_indexed_heap_t *heap_ = nullptr;
+};
+
+/// A root: a handle to a slot of its heap's table (or nothing).
+class Root {
+  public:
+    Root() noexcept { gcr_indexed_root_init(&root_); }
+    Root(const Root &other) noexcept {
+        gcr_indexed_root_init(&root_);
+        gcr_indexed_root_clone(&other.root_, &root_);
+    }
+    Root(Root &&other) noexcept : root_(other.root_) { gcr_indexed_root_init(&other.root_); }
+    Root &operator=(const Root &other) noexcept {
+        gcr_indexed_root_clone(&other.root_, &root_);
+        return *this;
+    }
+    Root &operator=(Root &&other) noexcept {
+        if (this != &other) {
+            gcr_indexed_root_unroot(&root_);
+            root_ = other.root_;
+            gcr_indexed_root_init(&other.root_);
+        }
+        return *this;
+    }
+    ~Root() { gcr_indexed_root_unroot(&root_); }
+
+    bool empty() const noexcept { return gcr_indexed_root_is_empty(&root_); }
+    // Everything that reaches the object takes the heap.
+    std::uint64_t get_u64(const Heap &heap, std::size_t offset) const {
+        std::uint64_t v;
+        check(gcr_indexed_get_u64(heap.raw(), &root_, offset, &v));
+        return v;
+    }
+    void set_u64(const Heap &heap, std::size_t offset, std::uint64_t v) const {
+        check(gcr_indexed_set_u64(heap.raw(), &root_, offset, v));
+    }
+    Root field(const Heap &heap, std::size_t i) const {
+        Root r;
+        check(gcr_indexed_get_field(heap.raw(), &root_, i, &r.root_));
+        return r;
+    }
+    void set_field(const Heap &heap, std::size_t i, const Root &value) const {
+        check(gcr_indexed_set_field(heap.raw(), &root_, i, &value.root_));
+    }
+    bool same(const Heap &heap, const Root &other) const {
+        bool s;
+        check(gcr_indexed_same(heap.raw(), &root_, &other.root_, &s));
+        return s;
+    }
+    gcr_indexed_root_t *raw() noexcept { return &root_; }
+    const gcr_indexed_root_t *raw() const noexcept { return &root_; }
+
+  private:
+    gcr_indexed_root_t root_;
+};
+
+inline Root Heap::alloc(std::size_t fields, std::size_t bytes) {
+    Root r;
+    check(gcr_indexed_alloc(heap_, fields, bytes, r.raw()));
+    return r;
+}
+
+} // namespace indexed
+
+/// Scheme tags, for code written once over both: each names its Heap and
+/// Root, and forwards the object accessors (the intrusive one drops the
+/// heap argument, which its roots do not need).
+struct Intrusive {
+    using Heap = intrusive::Heap;
+    using Root = intrusive::Root;
+    static constexpr const char *name = "intrusive";
+    static std::uint64_t get_u64(const Heap &, const Root &r, std::size_t o) { return r.get_u64(o); }
+    static void set_u64(const Heap &, const Root &r, std::size_t o, std::uint64_t v) { r.set_u64(o, v); }
+    static Root field(const Heap &, const Root &r, std::size_t i) { return r.field(i); }
+    static void set_field(const Heap &, const Root &r, std::size_t i, const Root &v) { r.set_field(i, v); }
+    static bool same(const Heap &, const Root &a, const Root &b) { return a.same(b); }
+};
+
+struct Indexed {
+    using Heap = indexed::Heap;
+    using Root = indexed::Root;
+    static constexpr const char *name = "indexed";
+    static std::uint64_t get_u64(const Heap &h, const Root &r, std::size_t o) { return r.get_u64(h, o); }
+    static void set_u64(const Heap &h, const Root &r, std::size_t o, std::uint64_t v) { r.set_u64(h, o, v); }
+    static Root field(const Heap &h, const Root &r, std::size_t i) { return r.field(h, i); }
+    static void set_field(const Heap &h, const Root &r, std::size_t i, const Root &v) { r.set_field(h, i, v); }
+    static bool same(const Heap &h, const Root &a, const Root &b) { return a.same(h, b); }
+};
+
+} // namespace gcroots
+
+#endif // GCROOTS_HPP

@@ -1,0 +1,703 @@
+//! The intrusive scheme's C API: roots are nodes in the caller's memory,
+//! linked into their heap's root list; nothing but the heap's own
+//! functions takes a heap argument.
+
+use core::ffi::c_void;
+use core::mem::{MaybeUninit, align_of, size_of};
+use core::pin::Pin;
+use core::ptr::{self, NonNull};
+use std::cell::{Cell, UnsafeCell};
+
+use gcroots::{Config, Heap, Intrusive, LinkedRoot, Ref, Root, Roots, Shape};
+
+use crate::gcr_status_t::{self, *};
+use crate::{
+    alloc_error, fail, gcr_config_t, gcr_stats_t, guard, heap_error, non_null, root_error, status,
+};
+
+/// A heap whose roots are intrusive. Made by [`gcr_intrusive_heap_new`],
+/// ended by [`gcr_intrusive_heap_destroy`]; used from one thread.
+///
+/// Its root list lives beside it: when the heap is destroyed while roots
+/// still hold objects, the list (and this block) stays until the last of
+/// them is destroyed, and those roots answer `GCR_ERR_DESTROYED`.
+pub struct gcr_intrusive_heap_t {
+    /// From `Box::into_raw`; freed with this block, once the heap is
+    /// destroyed and the list is empty.
+    roots: NonNull<Roots<Intrusive>>,
+    /// The heap, borrowing `roots` for as long as this block lives; `None`
+    /// once destroyed. Reached only through `&self` and one call at a time
+    /// (the heap is used from one thread and no call re-enters another).
+    heap: UnsafeCell<Option<Heap<'static, Intrusive>>>,
+    /// Whether the heap was destroyed: kept apart from `heap`, so that
+    /// freeing the block can be decided without touching the heap while a
+    /// call borrows it.
+    destroyed: Cell<bool>,
+}
+
+impl core::fmt::Debug for gcr_intrusive_heap_t {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("gcr_intrusive_heap_t")
+            .field("destroyed", &self.destroyed.get())
+            .finish_non_exhaustive()
+    }
+}
+
+impl gcr_intrusive_heap_t {
+    fn roots(&self) -> &'static Roots<Intrusive> {
+        // SAFETY: `roots` is freed only with this block, after every root
+        // that borrows it is gone (`free_if_done`).
+        unsafe { self.roots.as_ref() }
+    }
+
+    /// The heap, borrowed exclusively (to allocate or collect), or
+    /// `GCR_ERR_DESTROYED`.
+    #[allow(clippy::mut_from_ref)]
+    fn heap_mut(&self) -> Result<&mut Heap<'static, Intrusive>, gcr_status_t> {
+        // SAFETY: see the invariant on `heap`: a call that borrows it
+        // exclusively borrows it once and holds no other reference to it.
+        unsafe { &mut *self.heap.get() }
+            .as_mut()
+            .ok_or_else(destroyed)
+    }
+
+    /// The heap, shared (to read and write objects), or
+    /// `GCR_ERR_DESTROYED`.
+    fn heap(&self) -> Result<&Heap<'static, Intrusive>, gcr_status_t> {
+        // SAFETY: see the invariant on `heap`: no exclusive borrow is alive
+        // during a call that takes shared ones.
+        unsafe { &*self.heap.get() }.as_ref().ok_or_else(destroyed)
+    }
+}
+
+fn destroyed() -> gcr_status_t {
+    fail(GCR_ERR_DESTROYED, "the root's heap was destroyed")
+}
+
+/// Frees `rt` if its heap was destroyed and no root links into its list.
+///
+/// # Safety
+///
+/// `rt` came from `gcr_intrusive_heap_new` and is not used after this if
+/// it is freed (no root refers to it, and its heap was destroyed).
+unsafe fn free_if_done(rt: *const gcr_intrusive_heap_t) {
+    // SAFETY: `rt` is alive (the caller's promise).
+    let r = unsafe { &*rt };
+    if r.destroyed.get() && r.roots().is_empty() {
+        let roots = r.roots;
+        // SAFETY: both came from `Box::into_raw`, and nothing refers to them
+        // any more: the heap is gone and no root links into the list.
+        unsafe {
+            drop(Box::from_raw(rt.cast_mut()));
+            drop(Box::from_raw(roots.as_ptr()));
+        }
+    }
+}
+
+/// A root: a node in the caller's memory. 40 bytes, aligned like a
+/// pointer. All-zero bytes are an empty root, as is one that
+/// [`gcr_intrusive_root_init`] initialised.
+///
+/// While it holds an object it is linked into its heap's root list, and
+/// must stay where it is: copy or move it only with
+/// [`gcr_intrusive_root_copy`] and [`gcr_intrusive_root_move`], and end it
+/// with [`gcr_intrusive_root_destroy`] before its memory goes.
+#[repr(C)]
+pub struct gcr_intrusive_root_t {
+    _private: [MaybeUninit<*mut c_void>; 5],
+}
+
+impl core::fmt::Debug for gcr_intrusive_root_t {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("gcr_intrusive_root_t")
+    }
+}
+
+/// The layout behind [`gcr_intrusive_root_t`].
+#[repr(C)]
+struct RootRepr {
+    /// The heap block; null while empty.
+    rt: *const gcr_intrusive_heap_t,
+    /// Initialised and linked while `rt` is not null.
+    node: MaybeUninit<LinkedRoot<'static, Intrusive>>,
+}
+
+const _: () = assert!(size_of::<RootRepr>() == size_of::<gcr_intrusive_root_t>());
+const _: () = assert!(align_of::<RootRepr>() == align_of::<gcr_intrusive_root_t>());
+
+/// The repr behind a C root.
+fn repr(root: *const gcr_intrusive_root_t) -> *mut RootRepr {
+    root.cast_mut().cast()
+}
+
+/// The heap block (the pointer `gcr_intrusive_heap_new` made, with all its
+/// permissions: the last root may free the block through it) and node of a
+/// root that holds an object.
+///
+/// # Safety
+///
+/// `root` is valid and initialised, and no `&mut` to it is alive.
+unsafe fn holding<'a>(
+    root: *const gcr_intrusive_root_t,
+) -> Result<
+    (
+        *const gcr_intrusive_heap_t,
+        &'a LinkedRoot<'static, Intrusive>,
+    ),
+    gcr_status_t,
+> {
+    // SAFETY: the caller's promise.
+    let r = unsafe { &*repr(root) };
+    if r.rt.is_null() {
+        return Err(fail(GCR_ERR_EMPTY, "the root holds no object"));
+    }
+    // SAFETY: a root that holds an object has an initialised node.
+    Ok((r.rt, unsafe { r.node.assume_init_ref() }))
+}
+
+/// Empties `root`: unlinks its node and, if its heap was destroyed and it
+/// was the last root, frees the heap's block.
+///
+/// # Safety
+///
+/// `root` is valid and initialised, and no reference into it is alive.
+unsafe fn release(root: *const gcr_intrusive_root_t) {
+    let r = repr(root);
+    // SAFETY: the caller's promise.
+    let rt = unsafe { (*r).rt };
+    if !rt.is_null() {
+        // SAFETY: the node is initialised while `rt` is not null; dropping it
+        // unlinks it (aborting if it was moved by `memcpy`).
+        unsafe {
+            (*r).rt = ptr::null();
+            ptr::drop_in_place((*r).node.as_mut_ptr());
+            free_if_done(rt);
+        }
+    }
+}
+
+/// Makes the (initialised) `root` hold what `link` links into a fresh node
+/// of `rt`'s list.
+///
+/// # Safety
+///
+/// As for [`release`]; `rt` is the live block's pointer as
+/// `gcr_intrusive_heap_new` made it (kept with its permissions, since the
+/// last root frees the block through it); and `link` touches no C root.
+unsafe fn fill(
+    root: *const gcr_intrusive_root_t,
+    rt: *const gcr_intrusive_heap_t,
+    link: impl FnOnce(Pin<&LinkedRoot<'static, Intrusive>>),
+) {
+    // SAFETY: forwarded.
+    unsafe { release(root) };
+    let r = repr(root);
+    // SAFETY: `root` is valid and now empty; the node is written in place
+    // and pinned there from now on (the C contract: a linked root does not
+    // move), then linked. `rt` is live (the caller's promise).
+    unsafe {
+        (*r).node.write(LinkedRoot::new((*rt).roots()));
+        link(Pin::new_unchecked((*r).node.assume_init_ref()));
+        (*r).rt = rt;
+    }
+}
+
+// ----- the heap --------------------------------------------------------------
+
+/// Makes a heap with `config` (null: the default) and stores it in `*out`.
+///
+/// Errors: `GCR_ERR_NULL` if `out` is null; `GCR_ERR_CONFIG` if the
+/// configuration is invalid; `GCR_ERR_SYSTEM` if the allocator refuses.
+///
+/// # Safety
+///
+/// `config` is null or valid for reading; `out` is null or valid for
+/// writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_heap_new(
+    config: *const gcr_config_t,
+    out: *mut *mut gcr_intrusive_heap_t,
+) -> gcr_status_t {
+    guard(|| {
+        if let Err(s) = non_null(out, "out") {
+            return s;
+        }
+        let config = if config.is_null() {
+            Config::default()
+        } else {
+            // SAFETY: the caller's promise.
+            Config::from(unsafe { &*config })
+        };
+        let roots = NonNull::from(Box::leak(Box::new(Roots::<Intrusive>::new())));
+        // SAFETY: `roots` lives until the block below is freed, after the
+        // heap (`free_if_done`).
+        let heap = match Heap::new(unsafe { roots.as_ref() }, config) {
+            Ok(h) => h,
+            Err(e) => {
+                // SAFETY: from `Box::leak` just above; nothing borrows it.
+                drop(unsafe { Box::from_raw(roots.as_ptr()) });
+                return heap_error(e);
+            }
+        };
+        let rt = Box::new(gcr_intrusive_heap_t {
+            roots,
+            heap: UnsafeCell::new(Some(heap)),
+            destroyed: Cell::new(false),
+        });
+        // SAFETY: the caller's promise.
+        unsafe { out.write(Box::into_raw(rt)) };
+        GCR_OK
+    })
+}
+
+/// Destroys a heap. Its roots that still hold objects answer
+/// `GCR_ERR_DESTROYED` from then on, and must still be destroyed; the
+/// heap's root list is freed with the last of them. Does nothing if `heap`
+/// is null.
+///
+/// # Safety
+///
+/// `heap` is null or came from [`gcr_intrusive_heap_new`] and was not
+/// destroyed; it is not used again.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_heap_destroy(heap: *mut gcr_intrusive_heap_t) {
+    if heap.is_null() {
+        return;
+    }
+    // SAFETY: the caller's promise; dropping the heap frees its semispaces
+    // and touches no root.
+    unsafe {
+        drop((*(*heap).heap.get()).take());
+        (*heap).destroyed.set(true);
+        free_if_done(heap);
+    }
+}
+
+/// Runs a collection: every object the roots reach moves, and the roots
+/// follow. Errors: `GCR_ERR_NULL`.
+///
+/// # Safety
+///
+/// `heap` is null or a live heap of this API.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_collect(heap: *mut gcr_intrusive_heap_t) -> gcr_status_t {
+    guard(|| {
+        status((|| {
+            non_null(heap, "heap")?;
+            // SAFETY: the caller's promise.
+            unsafe { &*heap }.heap_mut()?.collect();
+            Ok(())
+        })())
+    })
+}
+
+/// Stores the heap's statistics in `*out`. Errors: `GCR_ERR_NULL`.
+///
+/// # Safety
+///
+/// `heap` is null or a live heap of this API; `out` is null or valid for
+/// writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_stats(
+    heap: *const gcr_intrusive_heap_t,
+    out: *mut gcr_stats_t,
+) -> gcr_status_t {
+    guard(|| {
+        status((|| {
+            non_null(heap, "heap")?;
+            non_null(out, "out")?;
+            // SAFETY: the caller's promise.
+            let stats = unsafe { &*heap }.heap()?.stats();
+            // SAFETY: the caller's promise.
+            unsafe { out.write(stats.into()) };
+            Ok(())
+        })())
+    })
+}
+
+/// How many roots hold objects of `heap` (0 if `heap` is null).
+///
+/// # Safety
+///
+/// `heap` is null or a live heap of this API.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_root_count(heap: *const gcr_intrusive_heap_t) -> usize {
+    if heap.is_null() {
+        return 0;
+    }
+    // SAFETY: the caller's promise.
+    unsafe { &*heap }.roots().len()
+}
+
+/// Allocates an object with `fields` reference fields (empty) and `bytes`
+/// bytes of data (zero), and makes `out` hold it (releasing what it held).
+/// May collect first.
+///
+/// Errors: `GCR_ERR_NULL`; `GCR_ERR_TOO_LARGE` or `GCR_ERR_OUT_OF_MEMORY`
+/// if the heap's limit refuses it (the heap keeps working); `GCR_ERR_SYSTEM`.
+///
+/// # Safety
+///
+/// `heap` is null or a live heap of this API; `out` is null or an
+/// initialised root.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_alloc(
+    heap: *mut gcr_intrusive_heap_t,
+    fields: usize,
+    bytes: usize,
+    out: *mut gcr_intrusive_root_t,
+) -> gcr_status_t {
+    guard(|| {
+        status((|| {
+            non_null(heap, "heap")?;
+            non_null(out, "out")?;
+            // SAFETY: the caller's promise.
+            let obj = unsafe { &*heap }
+                .heap_mut()?
+                .alloc(Shape::new(fields, bytes))
+                .map_err(alloc_error)?;
+            // SAFETY: `out` is an initialised root; `heap` is the block's
+            // pointer; nothing allocates before the new object is linked.
+            unsafe { fill(out, heap, |node| node.link(obj)) };
+            Ok(())
+        })())
+    })
+}
+
+// ----- roots -----------------------------------------------------------------
+
+/// Initialises `root` empty. Call it first on a root's memory (the C++
+/// wrapper's constructors do). Does nothing if `root` is null.
+///
+/// # Safety
+///
+/// `root` is null or valid for writing a `gcr_intrusive_root_t`, and does
+/// not hold an object (that would leak its node in the list).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_root_init(root: *mut gcr_intrusive_root_t) {
+    if !root.is_null() {
+        // SAFETY: the caller's promise.
+        unsafe { (*repr(root)).rt = ptr::null() };
+    }
+}
+
+/// Empties `root`: it no longer holds its object, and its memory may go.
+/// Does nothing if `root` is null or empty. Aborts with a message if the
+/// root was moved by `memcpy` while it held an object (its list is then
+/// corrupt).
+///
+/// # Safety
+///
+/// `root` is null or an initialised root.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_root_destroy(root: *mut gcr_intrusive_root_t) {
+    if !root.is_null() {
+        // SAFETY: the caller's promise.
+        unsafe { release(root) };
+    }
+}
+
+/// Makes `dst` hold what `src` holds (empty if `src` is empty), releasing
+/// what `dst` held: a copy constructor or assignment. No heap argument:
+/// the new node joins `src`'s list. Does nothing if either is null or they
+/// are the same root.
+///
+/// # Safety
+///
+/// Each is null or an initialised root.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_root_copy(
+    dst: *mut gcr_intrusive_root_t,
+    src: *const gcr_intrusive_root_t,
+) {
+    if dst.is_null() || src.is_null() || ptr::eq(dst, src) {
+        return;
+    }
+    // SAFETY: the caller's promise; `dst` and `src` are distinct roots.
+    unsafe {
+        match holding(src) {
+            Ok((rt, node)) => fill(dst, rt, |n| n.link_as(node)),
+            Err(_) => release(dst),
+        }
+    }
+}
+
+/// Makes `dst` hold what `src` holds and empties `src`: a move constructor
+/// or assignment (`dst`'s old object is released). Does nothing if either
+/// is null or they are the same root.
+///
+/// # Safety
+///
+/// Each is null or an initialised root.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_root_move(
+    dst: *mut gcr_intrusive_root_t,
+    src: *mut gcr_intrusive_root_t,
+) {
+    if dst.is_null() || src.is_null() || ptr::eq(dst, src) {
+        return;
+    }
+    // SAFETY: the caller's promise; distinct roots.
+    unsafe {
+        release(dst);
+        let (d, s) = (repr(dst), repr(src));
+        let rt = (*s).rt;
+        if rt.is_null() {
+            return;
+        }
+        // The new node takes the old one's place in the list (no link at
+        // the head, no unlink): both stay where they are in memory, pinned.
+        (*d).node.write(LinkedRoot::new((*rt).roots()));
+        Pin::new_unchecked((*d).node.assume_init_ref())
+            .take_from(Pin::new_unchecked((*s).node.assume_init_ref()));
+        (*d).rt = rt;
+        (*s).rt = ptr::null();
+        // The unlinked source node has nothing left to release.
+        ptr::drop_in_place((*s).node.as_mut_ptr());
+    }
+}
+
+/// Whether `root` holds no object (true if null).
+///
+/// # Safety
+///
+/// `root` is null or an initialised root.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_root_is_empty(root: *const gcr_intrusive_root_t) -> bool {
+    // SAFETY: the caller's promise.
+    root.is_null() || unsafe { (*repr(root)).rt.is_null() }
+}
+
+/// The object a root holds, on its live heap, and the heap's block (see
+/// [`holding`]).
+///
+/// # Safety
+///
+/// `root` is null or an initialised root; no `&mut` to it is alive.
+unsafe fn object<'a>(
+    root: *const gcr_intrusive_root_t,
+) -> Result<(*const gcr_intrusive_heap_t, Ref<'a, Intrusive>), gcr_status_t> {
+    non_null(root, "root")?;
+    // SAFETY: the caller's promise.
+    let (rt, node) = unsafe { holding(root)? };
+    // SAFETY: a root that holds an object has a live block (freed only once
+    // no root links into its list).
+    let heap: &'a Heap<'static, Intrusive> = unsafe { &*rt }.heap()?;
+    Ok((rt, node.try_get(heap).map_err(root_error)?))
+}
+
+/// Checks that `len` bytes at `offset` lie in `obj`'s data.
+fn data_range(obj: Ref<'_, Intrusive>, offset: usize, len: usize) -> Result<(), gcr_status_t> {
+    let bytes = obj.shape().bytes();
+    match offset.checked_add(len) {
+        Some(end) if end <= bytes => Ok(()),
+        _ => Err(fail(
+            GCR_ERR_RANGE,
+            format!("data bytes {offset}..+{len} out of range for an object with {bytes} bytes"),
+        )),
+    }
+}
+
+/// Checks that field `i` exists in `obj`.
+fn field_range(obj: Ref<'_, Intrusive>, i: usize) -> Result<(), gcr_status_t> {
+    let fields = obj.shape().fields();
+    if i < fields {
+        Ok(())
+    } else {
+        Err(fail(
+            GCR_ERR_RANGE,
+            format!("field {i} out of range for an object with {fields} fields"),
+        ))
+    }
+}
+
+/// Reads 8 data bytes at `offset` of the object `root` holds into `*out`.
+/// No heap argument.
+///
+/// Errors: `GCR_ERR_NULL`, `GCR_ERR_EMPTY`, `GCR_ERR_DESTROYED`,
+/// `GCR_ERR_RANGE`.
+///
+/// # Safety
+///
+/// `root` is null or an initialised root; `out` is null or valid for
+/// writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_get_u64(
+    root: *const gcr_intrusive_root_t,
+    offset: usize,
+    out: *mut u64,
+) -> gcr_status_t {
+    guard(|| {
+        status((|| {
+            non_null(out, "out")?;
+            // SAFETY: the caller's promise.
+            let (_, obj) = unsafe { object(root)? };
+            data_range(obj, offset, 8)?;
+            // SAFETY: the caller's promise.
+            unsafe { out.write(obj.read_u64(offset)) };
+            Ok(())
+        })())
+    })
+}
+
+/// Writes 8 data bytes at `offset` of the object `root` holds. No heap
+/// argument. Errors: as [`gcr_intrusive_get_u64`].
+///
+/// # Safety
+///
+/// `root` is null or an initialised root.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_set_u64(
+    root: *const gcr_intrusive_root_t,
+    offset: usize,
+    value: u64,
+) -> gcr_status_t {
+    guard(|| {
+        status((|| {
+            // SAFETY: the caller's promise.
+            let (_, obj) = unsafe { object(root)? };
+            data_range(obj, offset, 8)?;
+            obj.write_u64(offset, value);
+            Ok(())
+        })())
+    })
+}
+
+/// Makes `out` hold the object in field `i` of the object `root` holds
+/// (empty if the field is empty). `out` may be `root` itself.
+///
+/// Errors: `GCR_ERR_NULL`, `GCR_ERR_EMPTY`, `GCR_ERR_DESTROYED`,
+/// `GCR_ERR_RANGE`.
+///
+/// # Safety
+///
+/// `root` and `out` are null or initialised roots.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_get_field(
+    root: *const gcr_intrusive_root_t,
+    i: usize,
+    out: *mut gcr_intrusive_root_t,
+) -> gcr_status_t {
+    guard(|| {
+        status((|| {
+            non_null(out, "out")?;
+            // SAFETY: the caller's promise. The borrow of `root` ends here:
+            // `value` borrows only the heap, so `out` may be `root`.
+            let (rt, value) = unsafe {
+                let (rt, obj) = object(root)?;
+                field_range(obj, i)?;
+                (rt, obj.field(i))
+            };
+            match value {
+                // SAFETY: `out` is an initialised root; nothing allocates
+                // before the value is linked.
+                Some(v) => unsafe { fill(out, rt, |node| node.link(v)) },
+                // SAFETY: as above.
+                None => unsafe { release(out) },
+            }
+            Ok(())
+        })())
+    })
+}
+
+/// Sets field `i` of the object `root` holds to the object `value` holds,
+/// or empties it if `value` is null or empty.
+///
+/// Errors: `GCR_ERR_NULL`, `GCR_ERR_EMPTY`, `GCR_ERR_DESTROYED`,
+/// `GCR_ERR_RANGE`, `GCR_ERR_WRONG_HEAP` if `value` is of another heap.
+///
+/// # Safety
+///
+/// `root` and `value` are null or initialised roots.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_set_field(
+    root: *const gcr_intrusive_root_t,
+    i: usize,
+    value: *const gcr_intrusive_root_t,
+) -> gcr_status_t {
+    guard(|| {
+        status((|| {
+            // SAFETY: the caller's promise.
+            let (rt, obj) = unsafe { object(root)? };
+            field_range(obj, i)?;
+            // SAFETY: the caller's promise.
+            let value = if value.is_null() || unsafe { gcr_intrusive_root_is_empty(value) } {
+                None
+            } else {
+                // SAFETY: the caller's promise.
+                let (vrt, v) = unsafe { object(value)? };
+                if rt != vrt {
+                    return Err(fail(
+                        GCR_ERR_WRONG_HEAP,
+                        "the value belongs to another heap than the object",
+                    ));
+                }
+                Some(v)
+            };
+            obj.set_field(i, value);
+            Ok(())
+        })())
+    })
+}
+
+/// Stores the shape of the object `root` holds in `*fields` and `*bytes`.
+/// Errors: `GCR_ERR_NULL`, `GCR_ERR_EMPTY`, `GCR_ERR_DESTROYED`.
+///
+/// # Safety
+///
+/// `root` is null or an initialised root; `fields` and `bytes` are null or
+/// valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_shape(
+    root: *const gcr_intrusive_root_t,
+    fields: *mut usize,
+    bytes: *mut usize,
+) -> gcr_status_t {
+    guard(|| {
+        status((|| {
+            non_null(fields, "fields")?;
+            non_null(bytes, "bytes")?;
+            // SAFETY: the caller's promise.
+            let (_, obj) = unsafe { object(root)? };
+            let shape = obj.shape();
+            // SAFETY: the caller's promise.
+            unsafe {
+                fields.write(shape.fields());
+                bytes.write(shape.bytes());
+            }
+            Ok(())
+        })())
+    })
+}
+
+/// Stores in `*out` whether `a` and `b` hold the same object.
+/// Errors: `GCR_ERR_NULL`, `GCR_ERR_EMPTY`, `GCR_ERR_DESTROYED`,
+/// `GCR_ERR_WRONG_HEAP` if they hold objects of different heaps.
+///
+/// # Safety
+///
+/// `a` and `b` are null or initialised roots; `out` is null or valid for
+/// writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_same(
+    a: *const gcr_intrusive_root_t,
+    b: *const gcr_intrusive_root_t,
+    out: *mut bool,
+) -> gcr_status_t {
+    guard(|| {
+        status((|| {
+            non_null(out, "out")?;
+            // SAFETY: the caller's promise.
+            let ((ra, x), (rb, y)) = unsafe { (object(a)?, object(b)?) };
+            if ra != rb {
+                return Err(fail(
+                    GCR_ERR_WRONG_HEAP,
+                    "the roots belong to different heaps",
+                ));
+            }
+            // SAFETY: the caller's promise.
+            unsafe { out.write(x == y) };
+            Ok(())
+        })())
+    })
+}

@@ -1,0 +1,279 @@
+//! The C API of gcroots: a heap with a moving collector, and the roots of
+//! two schemes, side by side in one library (`gcroots.h`; C++17 RAII
+//! classes over it in `gcroots.hpp`).
+//!
+//! # The question it answers
+//!
+//! The debate between intrusive lists and indexed tables began with C and
+//! C++ embedders: under an indexed table every root operation was said to
+//! need the table, so a C API takes a context argument everywhere and a C++
+//! class cannot copy or destroy a root in an ordinary copy constructor or
+//! destructor; intrusive lists were named as the way out. Here are both:
+//!
+//! - **intrusive** (`gcr_intrusive_*`): a root is a node in the caller's
+//!   memory (`gcr_intrusive_root_t`, 40 bytes, 8-aligned), linked into its
+//!   heap's root list while it holds an object. Initialising, copying,
+//!   moving and destroying a root, and reading or writing the object it
+//!   holds, take no heap argument: the node knows its list, and the list
+//!   its heap. A node must not be moved by `memcpy` while it holds an
+//!   object (C++ moves go through `gcr_intrusive_root_move`); one that was
+//!   is found when it is destroyed, and the process aborts with a message.
+//! - **indexed** (`gcr_indexed_*`), shaped like Wasmtime's C API for its
+//!   `OwnedRooted` references (`wasmtime_anyref_t`): a root is a handle
+//!   (`gcr_indexed_root_t`, 24 bytes) naming a slot of the heap's table,
+//!   with a shared liveness flag. Cloning and unrooting a handle take no
+//!   heap argument (as `wasmtime_anyref_clone` and `_unroot` take no
+//!   context since Wasmtime's 2025 `OwnedRooted`); everything that reads or
+//!   writes the object takes the heap, the context the table lives in.
+//!
+//! # Errors
+//!
+//! Every function that can fail returns a [`gcr_status_t`]; on failure
+//! nothing changed, and [`gcr_last_error`] describes the failure. Bad input
+//! is an error code: a null pointer, an empty root, a root of another
+//! heap, a root whose heap was destroyed (intrusive: the list outlives the
+//! heap until its last root is destroyed), a field or data offset out of
+//! range, an allocation over the limit, an invalid configuration. A heap
+//! pointer used after `*_heap_destroy` is, as after `free`, undefined
+//! behaviour. Misuse that only a broken invariant can cause (a root moved
+//! by `memcpy` while linked, a stale object) is `GCR_ERR_MISUSE` with a
+//! message, or an abort with a message where unwinding would leave a root
+//! list corrupt.
+//!
+//! # Threads
+//!
+//! An intrusive heap and its roots belong to the thread that made them. An
+//! indexed heap may move between threads (one at a time); its roots may be
+//! cloned and unrooted on any thread.
+
+#![allow(non_camel_case_types)]
+// Also denied workspace-wide (`[workspace.lints]`); stated here because
+// it is this crate's rule whatever workspace builds it.
+#![deny(unsafe_op_in_unsafe_fn)]
+
+pub mod indexed;
+pub mod intrusive;
+
+use core::ffi::c_char;
+use core::panic::AssertUnwindSafe;
+use std::cell::RefCell;
+use std::ffi::CString;
+
+use gcroots::{AllocError, Config, HeapError, RootError, Stats};
+
+/// What a call did.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum gcr_status_t {
+    /// It worked.
+    GCR_OK = 0,
+    /// A pointer argument was null.
+    GCR_ERR_NULL = 1,
+    /// A root argument holds no object.
+    GCR_ERR_EMPTY = 2,
+    /// A root belongs to another heap than the one it is used with.
+    GCR_ERR_WRONG_HEAP = 3,
+    /// The root's heap was destroyed.
+    GCR_ERR_DESTROYED = 4,
+    /// A field index or data offset is out of range for the object.
+    GCR_ERR_RANGE = 5,
+    /// The object is larger than the heap's limit (or the per-object limits).
+    GCR_ERR_TOO_LARGE = 6,
+    /// The live data plus the new object would exceed the heap's limit.
+    GCR_ERR_OUT_OF_MEMORY = 7,
+    /// The system allocator refused memory.
+    GCR_ERR_SYSTEM = 8,
+    /// The configuration is invalid.
+    GCR_ERR_CONFIG = 9,
+    /// A broken invariant was detected (see [`gcr_last_error`]).
+    GCR_ERR_MISUSE = 10,
+}
+
+use gcr_status_t::*;
+
+/// How a heap sizes itself and how much checking it does (the Rust
+/// `gcroots::Config`; start from [`gcr_config_default`]).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct gcr_config_t {
+    /// The initial size of each semispace, in bytes.
+    pub initial_bytes: usize,
+    /// The limit on live data, in bytes (rounded down to 8).
+    pub max_bytes: usize,
+    /// Grow when live data after a collection exceeds this percentage of a
+    /// semispace (1 to 100).
+    pub grow_percent: u8,
+    /// Collect before every allocation.
+    pub stress: bool,
+    /// Poison evacuated space.
+    pub poison: bool,
+    /// Verify the heap after every collection.
+    pub verify: bool,
+}
+
+impl From<&gcr_config_t> for Config {
+    fn from(c: &gcr_config_t) -> Config {
+        Config {
+            initial_bytes: c.initial_bytes,
+            max_bytes: c.max_bytes,
+            grow_percent: c.grow_percent,
+            stress: c.stress,
+            poison: c.poison,
+            verify: c.verify,
+        }
+    }
+}
+
+/// Fills `out` with the default configuration (1 MiB semispaces growing at
+/// 50% occupancy up to 1 GiB, no checking), or zeal mode (collect before
+/// every allocation, poison, verify) if `zeal` is true. Does nothing if
+/// `out` is null.
+///
+/// # Safety
+///
+/// `out` is null or valid for writing a `gcr_config_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_config_default(out: *mut gcr_config_t, zeal: bool) {
+    let c = if zeal {
+        Config::zeal()
+    } else {
+        Config::default()
+    };
+    if !out.is_null() {
+        // SAFETY: the caller's promise.
+        unsafe {
+            out.write(gcr_config_t {
+                initial_bytes: c.initial_bytes,
+                max_bytes: c.max_bytes,
+                grow_percent: c.grow_percent,
+                stress: c.stress,
+                poison: c.poison,
+                verify: c.verify,
+            })
+        };
+    }
+}
+
+/// What a heap's collector has done, and its size.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct gcr_stats_t {
+    /// Collections run.
+    pub collections: u64,
+    /// Objects allocated.
+    pub objects_allocated: u64,
+    /// Bytes allocated.
+    pub bytes_allocated: u64,
+    /// Bytes copied by collections.
+    pub bytes_copied: u64,
+    /// Roots visited by collections.
+    pub roots_scanned: u64,
+    /// Bytes live after the last collection.
+    pub live_bytes_after_gc: usize,
+    /// Bytes in use.
+    pub used_bytes: usize,
+    /// The size of one semispace.
+    pub capacity_bytes: usize,
+}
+
+impl From<Stats> for gcr_stats_t {
+    fn from(s: Stats) -> Self {
+        gcr_stats_t {
+            collections: s.collections,
+            objects_allocated: s.objects_allocated,
+            bytes_allocated: s.bytes_allocated,
+            bytes_copied: s.bytes_copied,
+            roots_scanned: s.roots_scanned,
+            live_bytes_after_gc: s.live_bytes_after_gc,
+            used_bytes: s.used_bytes,
+            capacity_bytes: s.capacity_bytes,
+        }
+    }
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+}
+
+/// Records `message` as this thread's last error.
+fn set_error(message: impl Into<Vec<u8>>) {
+    let mut bytes = message.into();
+    bytes.retain(|&b| b != 0);
+    let message = CString::new(bytes).unwrap_or_default();
+    LAST_ERROR.with(|e| *e.borrow_mut() = message);
+}
+
+/// A description of the last failure on this thread, in UTF-8; empty if
+/// none. Valid until the next call into this library on this thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn gcr_last_error() -> *const c_char {
+    LAST_ERROR.with(|e| e.borrow().as_ptr())
+}
+
+/// Records an error's message and returns its status.
+fn fail(status: gcr_status_t, message: impl std::fmt::Display) -> gcr_status_t {
+    set_error(message.to_string());
+    status
+}
+
+fn root_error(e: RootError) -> gcr_status_t {
+    let status = match e {
+        RootError::WrongHeap => GCR_ERR_WRONG_HEAP,
+        RootError::Unlinked => GCR_ERR_EMPTY,
+        _ => GCR_ERR_MISUSE,
+    };
+    fail(status, e)
+}
+
+fn alloc_error(e: AllocError) -> gcr_status_t {
+    let status = match e {
+        AllocError::TooLarge { .. } => GCR_ERR_TOO_LARGE,
+        AllocError::OutOfMemory { .. } => GCR_ERR_OUT_OF_MEMORY,
+        _ => GCR_ERR_SYSTEM,
+    };
+    fail(status, e)
+}
+
+fn heap_error(e: HeapError) -> gcr_status_t {
+    let status = match e {
+        HeapError::Config(_) => GCR_ERR_CONFIG,
+        HeapError::System { .. } => GCR_ERR_SYSTEM,
+        _ => GCR_ERR_MISUSE,
+    };
+    fail(status, e)
+}
+
+/// Runs `f`, turning a panic (a broken invariant: the C API checks every
+/// mistake it can name before calling into the library) into
+/// `GCR_ERR_MISUSE` with the panic's message, so that no panic unwinds
+/// into C.
+fn guard(f: impl FnOnce() -> gcr_status_t) -> gcr_status_t {
+    match std::panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(status) => status,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "a panic".to_owned());
+            fail(GCR_ERR_MISUSE, message)
+        }
+    }
+}
+
+/// `Ok` if `p` is not null.
+fn non_null<T>(p: *const T, what: &str) -> Result<(), gcr_status_t> {
+    if p.is_null() {
+        Err(fail(GCR_ERR_NULL, format!("{what} is null")))
+    } else {
+        Ok(())
+    }
+}
+
+/// The status of a `Result` whose error is already a status.
+fn status(r: Result<(), gcr_status_t>) -> gcr_status_t {
+    match r {
+        Ok(()) => GCR_OK,
+        Err(s) => s,
+    }
+}

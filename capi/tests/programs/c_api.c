@@ -1,0 +1,269 @@
+/* The C API from C: both schemes, every root operation, every bad input.
+ * Run by capi/tests/programs.rs (plain, and under AddressSanitizer and
+ * UndefinedBehaviorSanitizer in CI, and valgrind). With the argument
+ * "memcpy" it moves a linked intrusive root by memcpy, which must abort
+ * with a message when the copy is destroyed. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gcroots.h"
+
+static int failures = 0;
+
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: check failed: %s (last error: %s)\n", __FILE__, __LINE__, #cond, \
+                    gcr_last_error());                                                             \
+            failures++;                                                                            \
+        }                                                                                          \
+    } while (0)
+
+#define OK(call) CHECK((call) == GCR_OK)
+
+static gcr_config_t zeal(void) {
+    gcr_config_t c;
+    gcr_config_default(&c, true);
+    return c;
+}
+
+/* ---- intrusive -------------------------------------------------------- */
+
+static void intrusive_roots_follow_their_objects(void) {
+    gcr_config_t c = zeal();
+    gcr_intrusive_heap_t *heap = NULL;
+    OK(gcr_intrusive_heap_new(&c, &heap));
+    gcr_intrusive_root_t a, b, list;
+    gcr_intrusive_root_init(&a);
+    gcr_intrusive_root_init(&b);
+    memset(&list, 0, sizeof list); /* all-zero is an empty root too */
+    CHECK(gcr_intrusive_root_is_empty(&list));
+
+    /* A list of 100 cells, built under collection before every allocation. */
+    for (uint64_t i = 0; i < 100; i++) {
+        OK(gcr_intrusive_alloc(heap, 1, 8, &a));
+        OK(gcr_intrusive_set_u64(&a, 0, i));
+        OK(gcr_intrusive_set_field(&a, 0, &list));
+        gcr_intrusive_root_copy(&list, &a); /* no heap argument */
+    }
+    OK(gcr_intrusive_collect(heap));
+    uint64_t sum = 0, n = 0, v;
+    gcr_intrusive_root_copy(&b, &list);
+    while (!gcr_intrusive_root_is_empty(&b)) {
+        OK(gcr_intrusive_get_u64(&b, 0, &v)); /* no heap argument either */
+        sum += v;
+        n++;
+        OK(gcr_intrusive_get_field(&b, 0, &b)); /* out may be the root itself */
+    }
+    CHECK(n == 100 && sum == 99 * 100 / 2);
+
+    /* Identity, copies and moves. */
+    bool same = false;
+    gcr_intrusive_root_copy(&a, &list);
+    OK(gcr_intrusive_same(&a, &list, &same));
+    CHECK(same);
+    gcr_intrusive_root_move(&b, &a);
+    CHECK(gcr_intrusive_root_is_empty(&a) && !gcr_intrusive_root_is_empty(&b));
+    OK(gcr_intrusive_same(&b, &list, &same));
+    CHECK(same);
+    CHECK(gcr_intrusive_root_count(heap) == 2);
+    gcr_intrusive_root_destroy(&b);
+    gcr_intrusive_root_destroy(&list);
+    CHECK(gcr_intrusive_root_count(heap) == 0);
+    OK(gcr_intrusive_collect(heap));
+    gcr_stats_t stats;
+    OK(gcr_intrusive_stats(heap, &stats));
+    CHECK(stats.live_bytes_after_gc == 0 && stats.collections > 100);
+    gcr_intrusive_heap_destroy(heap);
+}
+
+static void intrusive_bad_input(void) {
+    gcr_intrusive_heap_t *heap = NULL, *other = NULL;
+    CHECK(gcr_intrusive_heap_new(NULL, NULL) == GCR_ERR_NULL);
+    gcr_config_t bad;
+    gcr_config_default(&bad, false);
+    bad.grow_percent = 0;
+    CHECK(gcr_intrusive_heap_new(&bad, &heap) == GCR_ERR_CONFIG);
+    CHECK(strstr(gcr_last_error(), "grow_percent") != NULL);
+    gcr_config_t small;
+    gcr_config_default(&small, false);
+    small.initial_bytes = 64;
+    small.max_bytes = 256;
+    OK(gcr_intrusive_heap_new(&small, &heap));
+    OK(gcr_intrusive_heap_new(NULL, &other));
+
+    gcr_intrusive_root_t r, s, empty;
+    gcr_intrusive_root_init(&r);
+    gcr_intrusive_root_init(&s);
+    gcr_intrusive_root_init(&empty);
+    uint64_t v;
+    CHECK(gcr_intrusive_alloc(NULL, 0, 8, &r) == GCR_ERR_NULL);
+    CHECK(gcr_intrusive_alloc(heap, 0, 8, NULL) == GCR_ERR_NULL);
+    CHECK(gcr_intrusive_get_u64(&empty, 0, &v) == GCR_ERR_EMPTY);
+    CHECK(gcr_intrusive_get_u64(NULL, 0, &v) == GCR_ERR_NULL);
+
+    /* Over the limit: refused, and the heap keeps working. */
+    CHECK(gcr_intrusive_alloc(heap, 0, 1024, &r) == GCR_ERR_TOO_LARGE);
+    OK(gcr_intrusive_alloc(heap, 2, 8, &r));
+    gcr_intrusive_root_t keep[10];
+    int kept = 0;
+    gcr_status_t st = GCR_OK;
+    while (kept < 10 && (st = gcr_intrusive_alloc(heap, 0, 16, (gcr_intrusive_root_init(&keep[kept]), &keep[kept]))) == GCR_OK) {
+        kept++;
+    }
+    CHECK(st == GCR_ERR_OUT_OF_MEMORY);
+    CHECK(strstr(gcr_last_error(), "limit") != NULL);
+    for (int i = 0; i <= kept && i < 10; i++) {
+        gcr_intrusive_root_destroy(&keep[i]);
+    }
+    OK(gcr_intrusive_alloc(heap, 0, 16, &s));
+
+    /* Out of range. */
+    CHECK(gcr_intrusive_get_u64(&r, 8, &v) == GCR_ERR_RANGE);
+    CHECK(gcr_intrusive_get_u64(&r, SIZE_MAX, &v) == GCR_ERR_RANGE);
+    CHECK(gcr_intrusive_get_field(&r, 2, &s) == GCR_ERR_RANGE);
+    CHECK(gcr_intrusive_set_field(&r, 7, &s) == GCR_ERR_RANGE);
+
+    /* A root of another heap. */
+    gcr_intrusive_root_t foreign;
+    gcr_intrusive_root_init(&foreign);
+    OK(gcr_intrusive_alloc(other, 0, 8, &foreign));
+    CHECK(gcr_intrusive_set_field(&r, 0, &foreign) == GCR_ERR_WRONG_HEAP);
+    bool same;
+    CHECK(gcr_intrusive_same(&r, &foreign, &same) == GCR_ERR_WRONG_HEAP);
+
+    /* A destroyed heap: its roots answer GCR_ERR_DESTROYED until they are
+     * destroyed; the last one frees the list. */
+    gcr_intrusive_heap_destroy(other);
+    CHECK(gcr_intrusive_get_u64(&foreign, 0, &v) == GCR_ERR_DESTROYED);
+    gcr_intrusive_root_t copy;
+    gcr_intrusive_root_init(&copy);
+    gcr_intrusive_root_copy(&copy, &foreign);
+    CHECK(gcr_intrusive_get_u64(&copy, 0, &v) == GCR_ERR_DESTROYED);
+    gcr_intrusive_root_destroy(&foreign);
+    gcr_intrusive_root_destroy(&copy);
+    gcr_intrusive_root_destroy(&copy); /* idempotent */
+    gcr_intrusive_root_destroy(NULL);
+    gcr_intrusive_heap_destroy(NULL);
+
+    gcr_intrusive_root_destroy(&r);
+    gcr_intrusive_root_destroy(&s);
+    gcr_intrusive_heap_destroy(heap);
+}
+
+/* ---- indexed ---------------------------------------------------------- */
+
+static void indexed_roots_follow_their_objects(void) {
+    gcr_config_t c = zeal();
+    gcr_indexed_heap_t *heap = NULL;
+    OK(gcr_indexed_heap_new(&c, &heap));
+    gcr_indexed_root_t a, b, list;
+    gcr_indexed_root_init(&a);
+    gcr_indexed_root_init(&b);
+    memset(&list, 0, sizeof list);
+    CHECK(gcr_indexed_root_is_empty(&list));
+    for (uint64_t i = 0; i < 100; i++) {
+        OK(gcr_indexed_alloc(heap, 1, 8, &a));
+        OK(gcr_indexed_set_u64(heap, &a, 0, i)); /* the heap, every time */
+        OK(gcr_indexed_set_field(heap, &a, 0, &list));
+        gcr_indexed_root_clone(&a, &list); /* no heap argument */
+    }
+    OK(gcr_indexed_collect(heap));
+    uint64_t sum = 0, n = 0, v;
+    gcr_indexed_root_clone(&list, &b);
+    while (!gcr_indexed_root_is_empty(&b)) {
+        OK(gcr_indexed_get_u64(heap, &b, 0, &v));
+        sum += v;
+        n++;
+        OK(gcr_indexed_get_field(heap, &b, 0, &b));
+    }
+    CHECK(n == 100 && sum == 99 * 100 / 2);
+    bool same = false;
+    gcr_indexed_root_clone(&list, &a);
+    OK(gcr_indexed_same(heap, &a, &list, &same));
+    CHECK(same);
+    CHECK(gcr_indexed_root_count(heap) == 1); /* `a` and `list` share a slot */
+    gcr_indexed_root_unroot(&a);
+    gcr_indexed_root_unroot(&list);
+    CHECK(gcr_indexed_root_count(heap) == 0);
+    OK(gcr_indexed_collect(heap));
+    gcr_stats_t stats;
+    OK(gcr_indexed_stats(heap, &stats));
+    CHECK(stats.live_bytes_after_gc == 0 && stats.collections > 100);
+    gcr_indexed_heap_destroy(heap);
+}
+
+static void indexed_bad_input(void) {
+    gcr_indexed_heap_t *heap = NULL, *other = NULL;
+    CHECK(gcr_indexed_heap_new(NULL, NULL) == GCR_ERR_NULL);
+    gcr_config_t small;
+    gcr_config_default(&small, false);
+    small.initial_bytes = 64;
+    small.max_bytes = 256;
+    OK(gcr_indexed_heap_new(&small, &heap));
+    OK(gcr_indexed_heap_new(NULL, &other));
+    gcr_indexed_root_t r, s, empty, foreign;
+    gcr_indexed_root_init(&r);
+    gcr_indexed_root_init(&s);
+    gcr_indexed_root_init(&empty);
+    gcr_indexed_root_init(&foreign);
+    uint64_t v;
+    CHECK(gcr_indexed_get_u64(heap, &empty, 0, &v) == GCR_ERR_EMPTY);
+    CHECK(gcr_indexed_get_u64(NULL, &empty, 0, &v) == GCR_ERR_NULL);
+    CHECK(gcr_indexed_alloc(heap, 0, 1024, &r) == GCR_ERR_TOO_LARGE);
+    OK(gcr_indexed_alloc(heap, 2, 8, &r));
+    CHECK(gcr_indexed_get_u64(heap, &r, 1, &v) == GCR_ERR_RANGE);
+    CHECK(gcr_indexed_get_field(heap, &r, 2, &s) == GCR_ERR_RANGE);
+    /* A root used with another heap, or with the right heap after its own
+     * was destroyed (a new heap's table has another id). */
+    OK(gcr_indexed_alloc(other, 0, 8, &foreign));
+    CHECK(gcr_indexed_get_u64(heap, &foreign, 0, &v) == GCR_ERR_WRONG_HEAP);
+    CHECK(gcr_indexed_set_field(heap, &r, 0, &foreign) == GCR_ERR_WRONG_HEAP);
+    gcr_indexed_heap_destroy(other);
+    CHECK(gcr_indexed_get_u64(heap, &foreign, 0, &v) == GCR_ERR_WRONG_HEAP);
+    gcr_indexed_root_t late;
+    gcr_indexed_root_init(&late);
+    gcr_indexed_root_clone(&foreign, &late); /* outlives its table harmlessly */
+    gcr_indexed_root_unroot(&foreign);
+    gcr_indexed_root_unroot(&late);
+    gcr_indexed_root_unroot(NULL);
+    gcr_indexed_heap_destroy(NULL);
+    gcr_indexed_root_unroot(&r);
+    gcr_indexed_heap_destroy(heap);
+}
+
+/* A linked intrusive root moved by memcpy: destroying the copy must abort
+ * with a message (its neighbours do not point at it). */
+static void memcpy_a_linked_root(void) {
+    gcr_intrusive_heap_t *heap = NULL;
+    OK(gcr_intrusive_heap_new(NULL, &heap));
+    gcr_intrusive_root_t a, b, moved;
+    gcr_intrusive_root_init(&a);
+    gcr_intrusive_root_init(&b);
+    OK(gcr_intrusive_alloc(heap, 0, 8, &a));
+    OK(gcr_intrusive_alloc(heap, 0, 8, &b));
+    memcpy(&moved, &a, sizeof a);
+    gcr_intrusive_root_init(&a); /* forget the original */
+    gcr_intrusive_root_destroy(&b);
+    gcr_intrusive_root_destroy(&moved); /* aborts */
+    fprintf(stderr, "not reached\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "memcpy") == 0) {
+        memcpy_a_linked_root();
+        return 0;
+    }
+    intrusive_roots_follow_their_objects();
+    intrusive_bad_input();
+    indexed_roots_follow_their_objects();
+    indexed_bad_input();
+    if (failures) {
+        fprintf(stderr, "%d checks failed\n", failures);
+        return 1;
+    }
+    printf("c_api: all checks passed\n");
+    return 0;
+}

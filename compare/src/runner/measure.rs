@@ -1,8 +1,10 @@
 //! Running the workloads: every selected workload under every enabled
 //! scheme, alternating the schemes run by run, keeping the median.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use gcroots::{Scheme, Stats};
 
@@ -101,33 +103,37 @@ pub fn measure(options: &Options) -> Result<Vec<Row>, String> {
         return Err("no workload matches --workloads (try --list)".into());
     }
     let count = chosen.len();
-    // On a terminal, one line rewritten per run; elsewhere (a log), a line
-    // per workload.
-    let progress = std::io::stderr().is_terminal();
+    // On a terminal, a progress bar over every run with an estimate of the
+    // time left; elsewhere (a log), a line per workload.
+    let runs: u64 = chosen.iter().map(|g| (g.len() * options.reps) as u64).sum();
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(runs);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} runs, {eta} left: {msg}")
+                .expect("a valid template"),
+        );
+        bar
+    });
     let mut rows = Vec::new();
     for (i, group) in chosen.into_iter().enumerate() {
         let name = group[0].workload;
         let size = ((group[0].full as f64 * options.scale).round() as u64).max(1);
-        if !progress {
+        if bar.is_none() {
             eprintln!("[{}/{count}] {name} (size {size})", i + 1);
         }
         let mut times: Vec<Vec<Duration>> = vec![Vec::new(); group.len()];
         let mut last: Vec<Option<(u64, Stats)>> = vec![None; group.len()];
-        for rep in 0..options.reps {
+        for _ in 0..options.reps {
             for (k, e) in group.iter().enumerate() {
-                if progress {
-                    eprint!(
-                        "\r\x1b[2K[{}/{count}] {name} (size {size}): {} run {}/{}",
-                        i + 1,
-                        e.scheme,
-                        rep + 1,
-                        options.reps
-                    );
-                    let _ = std::io::stderr().flush();
+                if let Some(bar) = &bar {
+                    bar.set_message(format!("{name} under {}", e.scheme));
                 }
                 let (t, checksum, stats) = (e.run)(size);
                 times[k].push(t);
                 last[k] = Some((checksum, stats));
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
             }
         }
         let results = group
@@ -153,8 +159,8 @@ pub fn measure(options: &Options) -> Result<Vec<Row>, String> {
             results,
         });
     }
-    if progress {
-        eprint!("\r\x1b[2K");
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
     Ok(rows)
 }

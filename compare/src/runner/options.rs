@@ -15,14 +15,23 @@ OPTIONS:
     --scale X           multiply every workload's size by X (default 1)
     --reps N            runs per workload and scheme, median reported
                         (default 5; the schemes alternate run by run)
-    --out DIR           where to write report.md and report.csv
-                        (default: report)
+    --out DIR           where to write report.md, report.csv, workloads.svg
+                        and hot_paths.svg (default: report)
+    --baseline FILE     compare with a saved report.csv: each workload's
+                        time under each scheme, flagged where the two runs'
+                        ranges (fastest to slowest run) do not overlap
+    --criterion DIR     criterion's results, for the hot paths chart and
+                        table (default: target/criterion)
+    --readme            run nothing: print the README's result tables from
+                        DIR/report.csv and criterion's results
     --list              list the workloads and what their size counts
     -h, --help          this text
 
 Time is wall-clock time of the workload on a fresh heap (heap creation
 excluded). Collections, bytes copied and roots scanned come from the heap's
-statistics; `a / b` means the schemes differ (intrusive / indexed).
+statistics; `a / b / c` means the schemes differ. With three schemes each
+ratio is one scheme's time over the best of the other two (below 1: the
+fastest, by that factor).
 ";
 
 /// What the command line asks for.
@@ -39,6 +48,12 @@ pub struct Options {
     pub out: PathBuf,
     /// List the workloads instead of running them.
     pub list: bool,
+    /// A saved `report.csv` to compare with.
+    pub baseline: Option<PathBuf>,
+    /// Criterion's output directory.
+    pub criterion: PathBuf,
+    /// Print the README's tables instead of running.
+    pub readme: bool,
 }
 
 impl Default for Options {
@@ -49,6 +64,9 @@ impl Default for Options {
             reps: 5,
             out: PathBuf::from("report"),
             list: false,
+            baseline: None,
+            criterion: PathBuf::from("target/criterion"),
+            readme: false,
         }
     }
 }
@@ -92,6 +110,9 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, S
                     .ok_or(format!("--reps wants a positive integer, not `{v}`"))?;
             }
             "--out" => options.out = PathBuf::from(value("--out")?),
+            "--baseline" => options.baseline = Some(PathBuf::from(value("--baseline")?)),
+            "--criterion" => options.criterion = PathBuf::from(value("--criterion")?),
+            "--readme" => options.readme = true,
             other => return Err(format!("unknown option `{other}` (try --help)")),
         }
     }

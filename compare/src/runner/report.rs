@@ -1,17 +1,13 @@
-//! Rendering the results: a table for the terminal, the same table in
-//! Markdown, and one CSV line per workload and scheme.
+//! Rendering the results: the table (for the terminal, and in Markdown for
+//! `report.md` and the README), from the records of a run.
 
 use std::fmt::Write as _;
-use std::time::Duration;
 
-use gcroots::Stats;
-
-use super::measure::Row;
-use super::options::Options;
+use super::record::{self, Record};
 
 /// A duration in milliseconds with three significant figures or so.
-fn ms(d: Duration) -> String {
-    let ms = d.as_secs_f64() * 1e3;
+pub(crate) fn ms(ns: u128) -> String {
+    let ms = ns as f64 / 1e6;
     if ms >= 100.0 {
         format!("{ms:.0} ms")
     } else if ms >= 10.0 {
@@ -21,23 +17,22 @@ fn ms(d: Duration) -> String {
     }
 }
 
-/// `a`, or `a / b` when the schemes disagree.
+/// `a`, or `a / b / c` when the schemes disagree.
 fn joined(values: impl Iterator<Item = u64>) -> String {
     let v: Vec<u64> = values.collect();
     if v.windows(2).all(|w| w[0] == w[1]) {
-        v[0].to_string()
+        v.first().map(u64::to_string).unwrap_or_default()
     } else {
         v.iter().map(u64::to_string).collect::<Vec<_>>().join(" / ")
     }
 }
 
-/// The ratio columns: with two schemes, the first's median over the
-/// second's; with more, each scheme's median over the best of the others
-/// (below 1: the fastest of all, by that factor).
-fn ratios(row: &Row) -> Vec<f64> {
-    let t: Vec<f64> = row.results.iter().map(|m| m.median.as_secs_f64()).collect();
-    match t.as_slice() {
-        [_] => Vec::new(),
+/// The ratio columns of one workload, from its medians in scheme order:
+/// with two schemes, the first over the second; with more, each over the
+/// best of the others (below 1: the fastest of all, by that factor).
+pub fn ratios(t: &[f64]) -> Vec<f64> {
+    match t {
+        [_] | [] => Vec::new(),
         [a, b] => vec![a / b],
         _ => (0..t.len())
             .map(|i| {
@@ -54,36 +49,50 @@ fn ratios(row: &Row) -> Vec<f64> {
 /// The headers of [`ratios`]' columns.
 fn ratio_headers(schemes: &[&str]) -> Vec<String> {
     match schemes {
-        [_] => Vec::new(),
+        [_] | [] => Vec::new(),
         [a, b] => vec![format!("{a}/{b}")],
         _ => schemes.iter().map(|s| format!("{s}/best other")).collect(),
     }
 }
 
+/// Whether every scheme returned the same checksum for `workload`.
+pub fn checksums_match(records: &[Record], workload: &str) -> bool {
+    let sums: Vec<u64> = records
+        .iter()
+        .filter(|r| r.workload == workload)
+        .map(|r| r.checksum)
+        .collect();
+    sums.windows(2).all(|w| w[0] == w[1])
+}
+
 /// The table as rows of cells, header first.
-pub fn cells(rows: &[Row]) -> Vec<Vec<String>> {
-    let schemes: Vec<&str> = rows[0].results.iter().map(|m| m.scheme).collect();
+pub fn cells(records: &[Record]) -> Vec<Vec<String>> {
+    let schemes = record::schemes(records);
     let mut header = vec!["workload".to_owned(), "size".to_owned()];
     header.extend(schemes.iter().map(|s| format!("{s} (median)")));
     header.extend(ratio_headers(&schemes));
     header.extend(["checksum", "collections", "bytes copied", "roots scanned"].map(str::to_owned));
     let mut out = vec![header];
-    for row in rows {
-        let mut line = vec![row.workload.to_owned(), row.size.to_string()];
-        line.extend(row.results.iter().map(|m| ms(m.median)));
-        line.extend(ratios(row).iter().map(|r| format!("{r:.2}")));
+    for w in record::workloads(records) {
+        let row: Vec<&Record> = schemes
+            .iter()
+            .filter_map(|s| record::find(records, w, s))
+            .collect();
+        let mut line = vec![w.to_owned(), row[0].size.to_string()];
+        line.extend(row.iter().map(|r| ms(r.median_ns)));
+        let t: Vec<f64> = row.iter().map(|r| r.median_ns as f64).collect();
+        line.extend(ratios(&t).iter().map(|r| format!("{r:.2}")));
         line.push(
-            if row.checksums_match() {
+            if checksums_match(records, w) {
                 "match"
             } else {
                 "MISMATCH"
             }
             .to_owned(),
         );
-        let stat = |f: fn(&Stats) -> u64| joined(row.results.iter().map(|m| f(&m.stats)));
-        line.push(stat(|s| s.collections));
-        line.push(stat(|s| s.bytes_copied));
-        line.push(stat(|s| s.roots_scanned));
+        line.push(joined(row.iter().map(|r| r.collections)));
+        line.push(joined(row.iter().map(|r| r.bytes_copied)));
+        line.push(joined(row.iter().map(|r| r.roots_scanned)));
         out.push(line);
     }
     out
@@ -113,55 +122,16 @@ pub fn terminal(cells: &[Vec<String>]) -> String {
     s
 }
 
-/// The cells as a Markdown document with a line saying how they were made.
-pub fn markdown(cells: &[Vec<String>], options: &Options) -> String {
+/// The cells as a Markdown table.
+pub fn markdown_table(cells: &[Vec<String>]) -> String {
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# gcroots comparison\n\nMedian of {} run(s) per workload and scheme, scale {}, on {} {} with {} hardware thread(s).\n",
-        options.reps,
-        options.scale,
-        std::env::consts::OS,
-        std::env::consts::ARCH,
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
-    );
     for (i, row) in cells.iter().enumerate() {
         let _ = writeln!(s, "| {} |", row.join(" | "));
         if i == 0 {
-            let rule: Vec<&str> = row
-                .iter()
-                .enumerate()
-                .map(|(c, _)| if c == 0 { "---" } else { "--:" })
+            let rule: Vec<&str> = (0..row.len())
+                .map(|c| if c == 0 { "---" } else { "--:" })
                 .collect();
-            let _ = writeln!(s, "| {} |", rule.join(" | "));
-        }
-    }
-    s
-}
-
-/// One line per workload and scheme, with every counter.
-pub fn csv(rows: &[Row]) -> String {
-    let mut s = String::from(
-        "workload,size,scheme,median_ns,checksum,collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns\n",
-    );
-    for row in rows {
-        for m in &row.results {
-            let st = &m.stats;
-            let _ = writeln!(
-                s,
-                "{},{},{},{},{},{},{},{},{},{},{}",
-                row.workload,
-                row.size,
-                m.scheme,
-                m.median.as_nanos(),
-                m.checksum,
-                st.collections,
-                st.objects_allocated,
-                st.bytes_allocated,
-                st.bytes_copied,
-                st.roots_scanned,
-                st.gc_time.as_nanos()
-            );
+            let _ = writeln!(s, "|{}|", rule.join("|"));
         }
     }
     s

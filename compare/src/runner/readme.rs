@@ -1,0 +1,64 @@
+//! The README's result tables, printed from a run's `report.csv` and
+//! criterion's estimates (`--readme`), so that no figure in the README is
+//! typed by hand.
+
+use std::fmt::Write as _;
+
+use super::chart::groups;
+use super::criterion::Estimate;
+use super::record::Record;
+use super::report;
+
+/// A time in the unit that suits it.
+pub fn ns(t: f64) -> String {
+    if t >= 1e6 {
+        format!("{:.2} ms", t / 1e6)
+    } else if t >= 1e3 {
+        format!("{:.2} µs", t / 1e3)
+    } else if t >= 10.0 {
+        format!("{t:.1} ns")
+    } else {
+        format!("{t:.2} ns")
+    }
+}
+
+/// The workloads table, in Markdown.
+pub fn workloads_table(records: &[Record]) -> String {
+    report::markdown_table(&report::cells(records))
+}
+
+/// The hot paths table, in Markdown: every criterion benchmark with its
+/// median and, in groups that have a floor (a function named `floor_*`),
+/// its multiple of the floor. In `collect/N` groups the time is also given
+/// per root (the median over N).
+pub fn hot_paths_table(estimates: &[Estimate]) -> String {
+    let mut s = String::from(
+        "| group | benchmark | median | per root | × floor |\n|---|---|--:|--:|--:|\n",
+    );
+    for group in groups(estimates) {
+        let in_group: Vec<&Estimate> = estimates.iter().filter(|e| e.group == group).collect();
+        let floor = in_group
+            .iter()
+            .find(|e| e.function.starts_with("floor"))
+            .map(|e| e.median_ns);
+        let per = group
+            .strip_prefix("collect/")
+            .and_then(|n| n.parse::<f64>().ok());
+        for e in in_group {
+            let per_root = match per {
+                Some(n) if !e.function.starts_with("floor") => ns(e.median_ns / n),
+                _ => String::new(),
+            };
+            let times = floor
+                .map(|f| format!("{:.2}", e.median_ns / f))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "| {group} | {} | {} | {per_root} | {times} |",
+                e.function,
+                ns(e.median_ns)
+            );
+        }
+    }
+    s
+}

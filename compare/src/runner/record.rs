@@ -1,0 +1,154 @@
+//! [`Record`]: one workload under one scheme, as the report's CSV keeps it
+//! and as `--baseline` and `--readme` read it back.
+
+use std::fmt::Write as _;
+
+use super::measure::Row;
+
+/// One line of `report.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    /// The workload.
+    pub workload: String,
+    /// Its size.
+    pub size: u64,
+    /// The scheme.
+    pub scheme: String,
+    /// The median, fastest and slowest run, in nanoseconds.
+    pub median_ns: u128,
+    /// See `median_ns`.
+    pub min_ns: u128,
+    /// See `median_ns`.
+    pub max_ns: u128,
+    /// The workload's checksum.
+    pub checksum: u64,
+    /// Collections run.
+    pub collections: u64,
+    /// Objects allocated.
+    pub objects_allocated: u64,
+    /// Bytes allocated.
+    pub bytes_allocated: u64,
+    /// Bytes copied by collections.
+    pub bytes_copied: u64,
+    /// Roots visited by collections.
+    pub roots_scanned: u64,
+    /// Time spent collecting.
+    pub gc_ns: u128,
+}
+
+/// The CSV header.
+const HEADER: &str = "workload,size,scheme,median_ns,min_ns,max_ns,checksum,collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns";
+
+/// The records of measured rows.
+pub fn records(rows: &[Row]) -> Vec<Record> {
+    rows.iter()
+        .flat_map(|row| {
+            row.results.iter().map(|m| Record {
+                workload: row.workload.to_owned(),
+                size: row.size,
+                scheme: m.scheme.to_owned(),
+                median_ns: m.median.as_nanos(),
+                min_ns: m.min.as_nanos(),
+                max_ns: m.max.as_nanos(),
+                checksum: m.checksum,
+                collections: m.stats.collections,
+                objects_allocated: m.stats.objects_allocated,
+                bytes_allocated: m.stats.bytes_allocated,
+                bytes_copied: m.stats.bytes_copied,
+                roots_scanned: m.stats.roots_scanned,
+                gc_ns: m.stats.gc_time.as_nanos(),
+            })
+        })
+        .collect()
+}
+
+/// Records as CSV, with a header.
+pub fn to_csv(records: &[Record]) -> String {
+    let mut s = format!("{HEADER}\n");
+    for r in records {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            r.workload,
+            r.size,
+            r.scheme,
+            r.median_ns,
+            r.min_ns,
+            r.max_ns,
+            r.checksum,
+            r.collections,
+            r.objects_allocated,
+            r.bytes_allocated,
+            r.bytes_copied,
+            r.roots_scanned,
+            r.gc_ns
+        );
+    }
+    s
+}
+
+/// Records from CSV as [`to_csv`] writes it.
+pub fn from_csv(text: &str) -> Result<Vec<Record>, String> {
+    let mut lines = text.lines();
+    match lines.next() {
+        Some(h) if h.trim() == HEADER => {}
+        _ => return Err("not a gcroots report.csv (its header differs)".into()),
+    }
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, line)| {
+            let f: Vec<&str> = line.split(',').collect();
+            let bad = || format!("report.csv line {}: `{line}`", i + 2);
+            if f.len() != 13 {
+                return Err(bad());
+            }
+            let n = |k: usize| f[k].parse::<u64>().map_err(|_| bad());
+            let t = |k: usize| f[k].parse::<u128>().map_err(|_| bad());
+            Ok(Record {
+                workload: f[0].to_owned(),
+                size: n(1)?,
+                scheme: f[2].to_owned(),
+                median_ns: t(3)?,
+                min_ns: t(4)?,
+                max_ns: t(5)?,
+                checksum: n(6)?,
+                collections: n(7)?,
+                objects_allocated: n(8)?,
+                bytes_allocated: n(9)?,
+                bytes_copied: n(10)?,
+                roots_scanned: n(11)?,
+                gc_ns: t(12)?,
+            })
+        })
+        .collect()
+}
+
+/// The schemes in the records, in order of first appearance.
+pub fn schemes(records: &[Record]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for r in records {
+        if !out.contains(&r.scheme.as_str()) {
+            out.push(&r.scheme);
+        }
+    }
+    out
+}
+
+/// The workloads in the records, in order of first appearance.
+pub fn workloads(records: &[Record]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for r in records {
+        if !out.contains(&r.workload.as_str()) {
+            out.push(&r.workload);
+        }
+    }
+    out
+}
+
+/// The record of `workload` under `scheme`.
+pub fn find<'a>(records: &'a [Record], workload: &str, scheme: &str) -> Option<&'a Record> {
+    records
+        .iter()
+        .find(|r| r.workload == workload && r.scheme == scheme)
+}

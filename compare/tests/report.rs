@@ -1,0 +1,116 @@
+//! The runner's reports: the README's tables from a fixed sample of
+//! criterion output and of a run's CSV, the CSV read back, the baseline
+//! comparison, and the charts.
+
+use std::path::Path;
+
+use gcroots_compare::runner::{baseline, chart, criterion, readme, record};
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+const CSV: &str = "\
+workload,size,scheme,median_ns,min_ns,max_ns,checksum,collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns
+gcbench,16,intrusive,250000000,245000000,260000000,1395402,35,100,4000,311488600,419,70000000
+gcbench,16,indexed,300000000,290000000,310000000,1395402,35,100,4000,311488600,419,71000000
+gcbench,16,hybrid,252000000,249000000,255000000,1395402,35,100,4000,311488600,419,70500000
+access,20000000,intrusive,48000000,47000000,49000000,360000000,1,8,192,192,8,1000
+access,20000000,indexed,67000000,66000000,68000000,360000000,1,8,192,192,8,1000
+access,20000000,hybrid,48500000,47500000,49500000,360000000,1,8,192,192,8,1000
+";
+
+#[test]
+fn the_hot_paths_table_comes_from_criterions_output() {
+    let estimates = criterion::read(&fixture("criterion"));
+    assert_eq!(estimates.len(), 8);
+    assert_eq!(
+        readme::hot_paths_table(&estimates),
+        "\
+| group | benchmark | median | per root | × floor |
+|---|---|--:|--:|--:|
+| collect/1000 | floor_copy_nonoverlapping | 410.0 ns |  | 1.00 |
+| collect/1000 | indexed/1000 | 13.90 µs | 13.9 ns | 33.90 |
+| collect/1000 | intrusive/1000 | 11.90 µs | 11.9 ns | 29.02 |
+| create_drop | floor_vec_push_pop | 2.18 ns |  | 1.00 |
+| create_drop | indexed_scoped_root | 2.48 ns |  | 1.13 |
+| create_drop | intrusive_stack_root | 2.46 ns |  | 1.13 |
+| read | floor_pointer_read | 0.84 ns |  | 1.00 |
+| read | indexed_local | 1.69 ns |  | 2.01 |
+"
+    );
+    assert!(criterion::read(Path::new("/nonexistent")).is_empty());
+}
+
+#[test]
+fn the_workloads_table_comes_from_the_csv() {
+    let records = record::from_csv(CSV).unwrap();
+    assert_eq!(
+        record::from_csv(&record::to_csv(&records)).unwrap(),
+        records
+    );
+    assert_eq!(
+        readme::workloads_table(&records),
+        "\
+| workload | size | intrusive (median) | indexed (median) | hybrid (median) | intrusive/best other | indexed/best other | hybrid/best other | checksum | collections | bytes copied | roots scanned |
+|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|
+| gcbench | 16 | 250 ms | 300 ms | 252 ms | 0.99 | 1.20 | 1.01 | match | 35 | 311488600 | 419 |
+| access | 20000000 | 48.0 ms | 67.0 ms | 48.5 ms | 0.99 | 1.40 | 1.01 | match | 1 | 192 | 8 |
+"
+    );
+    assert!(record::from_csv("not,a,report\n").is_err());
+}
+
+#[test]
+fn the_baseline_flags_only_moves_beyond_the_noise() {
+    let before = record::from_csv(CSV).unwrap();
+    let mut now = before.clone();
+    // gcbench under indexed: 20% faster, ranges apart. access under
+    // intrusive: 2% slower, ranges overlapping.
+    now[1].median_ns = 240_000_000;
+    now[1].min_ns = 235_000_000;
+    now[1].max_ns = 245_000_000;
+    now[3].median_ns = 49_000_000;
+    now[3].min_ns = 48_500_000;
+    now[3].max_ns = 49_500_000;
+    let changes = baseline::compare(&now, &before);
+    assert_eq!(changes.len(), 6);
+    let moved: Vec<(&str, &str)> = changes
+        .iter()
+        .filter(|c| c.moved)
+        .map(|c| (c.workload.as_str(), c.scheme.as_str()))
+        .collect();
+    assert_eq!(moved, [("gcbench", "indexed")]);
+    let table = baseline::table(&changes);
+    assert!(
+        table.contains("| gcbench | indexed | 300 ms | 240 ms | 0.80 | **faster** |"),
+        "{table}"
+    );
+    assert!(
+        table.contains("| access | intrusive | 48.0 ms | 49.0 ms | 1.02 | within noise |"),
+        "{table}"
+    );
+}
+
+#[test]
+fn the_charts_are_svg_documents_naming_every_workload_and_scheme() {
+    let records = record::from_csv(CSV).unwrap();
+    let svg = chart::workloads_svg(&records, "title").unwrap();
+    assert!(svg.starts_with("<svg"));
+    for name in [
+        "gcbench",
+        "access",
+        "intrusive",
+        "indexed",
+        "hybrid",
+        "title",
+    ] {
+        assert!(svg.contains(name), "{name} missing from the chart");
+    }
+    let estimates = criterion::read(&fixture("criterion"));
+    let hot = chart::hot_paths_svg(&estimates, "hot").unwrap().unwrap();
+    assert!(hot.contains("create_drop: intrusive_stack_root"));
+    assert!(chart::hot_paths_svg(&[], "none").unwrap().is_none());
+}

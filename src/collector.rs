@@ -25,7 +25,8 @@
 
 use core::ptr;
 
-use crate::object::{Gc, Header, Shape};
+use crate::large::LargeObjects;
+use crate::object::{Gc, Header, REMEMBERED, Shape};
 use crate::scheme::{RootSetMut, Scheme};
 use crate::space::Space;
 
@@ -33,54 +34,99 @@ use crate::space::Space;
 pub(crate) struct Outcome {
     /// Words of to-space in use.
     pub(crate) top: usize,
+    /// Objects copied.
     pub(crate) objects: u64,
     pub(crate) roots: u64,
 }
 
-/// Evacuates everything reachable from the roots of `S` out of `from` into
-/// `to`, which must be empty and at least as large as `from`.
-pub(crate) fn evacuate<S: Scheme>(set: RootSetMut<'_, '_, S>, from: &Space, to: &Space) -> Outcome {
+/// A full collection: evacuates everything reachable from the roots of `S`
+/// out of `from` (the old semispace) and `nursery` into `to`, which must be
+/// empty and at least as large as `from` and the nursery's used words
+/// together, and marks the large objects it reaches (the caller sweeps the
+/// rest). No header may have the [`REMEMBERED`] bit.
+pub(crate) fn evacuate<S: Scheme>(
+    set: RootSetMut<'_, '_, S>,
+    from: &Space,
+    nursery: &Space,
+    large: &mut LargeObjects,
+    to: &Space,
+) -> Outcome {
     debug_assert!(to.words() >= from.words());
-    let mut copier = Copier { from, to, top: 0 };
-    let mut roots = 0u64;
-    // SAFETY: the closure only copies objects between the two spaces; it
-    // creates, drops and touches no root.
-    unsafe {
-        S::trace(set, |gc| {
-            *gc = copier.forward(*gc);
-            roots += 1;
-        })
+    let mut copier = Copier::<false> {
+        from,
+        nursery,
+        to,
+        top: 0,
+        objects: 0,
+        large,
+        grey: Vec::new(),
     };
-    // The scan meets every copied object once: it counts them.
-    let (mut scan, mut objects) = (0, 0u64);
-    while scan < copier.top {
-        objects += 1;
-        let p = to.at(to.addr_of(scan));
-        // SAFETY: `scan < top`, and words `0..top` of to-space are objects
-        // copied whole by `forward`, so `p` is a header inside to-space.
-        let shape = match Header::decode(unsafe { *p }) {
-            Header::Object(shape) => shape,
-            other => corrupt(format_args!(
-                "to-space word {scan} is not an object header: {other:?}"
-            )),
-        };
-        for i in 1..=shape.fields() {
-            // SAFETY: the fields follow the header inside the object, which
-            // lies within `0..top`.
-            let field = unsafe { p.add(i) };
-            // SAFETY: as above.
-            let value = unsafe { *field } as usize;
-            if value != 0 {
-                let new = copier.forward(Gc::from_addr(value));
-                // SAFETY: as above.
-                unsafe { *field = new.addr() as u64 };
+    let roots = copier.roots::<S>(set);
+    let mut scan = 0;
+    loop {
+        scan = copier.scan_to_space(scan);
+        match copier.grey.pop() {
+            Some(i) => {
+                let p = copier.large.header(i);
+                // SAFETY: `p` is the header of a large object, a block of
+                // its own that the collection does not free.
+                unsafe { copier.scan_object(p) };
             }
+            None => break,
         }
-        scan += words(shape);
     }
     Outcome {
         top: copier.top,
-        objects,
+        objects: copier.objects,
+        roots,
+    }
+}
+
+/// A minor collection: copies the objects of `nursery` that the roots and
+/// the `remembered` objects reach into `mature` from word `top` on
+/// (promotes them), and clears the remembered objects' [`REMEMBERED`] bit.
+/// `mature` must have room for the nursery's used words after `top`.
+pub(crate) fn evacuate_nursery<S: Scheme>(
+    set: RootSetMut<'_, '_, S>,
+    nursery: &Space,
+    remembered: &[Gc],
+    large: &mut LargeObjects,
+    mature: &Space,
+    top: usize,
+) -> Outcome {
+    let mut copier = Copier::<true> {
+        from: nursery,
+        nursery,
+        to: mature,
+        top,
+        objects: 0,
+        large,
+        grey: Vec::new(),
+    };
+    let roots = copier.roots::<S>(set);
+    for &gc in remembered {
+        let addr = gc.addr();
+        let p = if mature.contains(addr) {
+            mature.at(addr)
+        } else if let Some(i) = copier.large.find(addr) {
+            copier.large.header(i)
+        } else {
+            corrupt(format_args!(
+                "remembered {gc:?} is neither a mature nor a large object"
+            ))
+        };
+        // SAFETY: the barrier only remembers objects outside the nursery,
+        // whose header it read at `addr`; mature objects stay where they are
+        // until a full collection, which empties the set first.
+        unsafe {
+            *p &= !REMEMBERED;
+            copier.scan_object(p);
+        }
+    }
+    copier.scan_to_space(top);
+    Outcome {
+        top: copier.top,
+        objects: copier.objects,
         roots,
     }
 }
@@ -94,32 +140,139 @@ fn words(shape: Shape) -> usize {
     })
 }
 
-struct Copier<'a> {
+/// Copies objects out of `from` into `to`. `MINOR`: `from` is the nursery
+/// and `to` the mature space, whose objects and the large ones stay where
+/// they are; otherwise `from` is the old semispace, nursery objects are
+/// copied too and large objects are marked.
+struct Copier<'a, const MINOR: bool> {
     from: &'a Space,
+    nursery: &'a Space,
     to: &'a Space,
     /// Words of to-space in use.
     top: usize,
+    objects: u64,
+    large: &'a mut LargeObjects,
+    /// Large objects marked and not yet scanned.
+    grey: Vec<usize>,
 }
 
-impl Copier<'_> {
+impl<const MINOR: bool> Copier<'_, MINOR> {
+    /// Forwards every root; how many there were.
+    fn roots<S: Scheme>(&mut self, set: RootSetMut<'_, '_, S>) -> u64 {
+        let mut roots = 0u64;
+        // SAFETY: the closure only copies objects between the spaces; it
+        // creates, drops and touches no root.
+        unsafe {
+            S::trace(set, |gc| {
+                *gc = self.forward(*gc);
+                roots += 1;
+            })
+        };
+        roots
+    }
+
+    /// Scans to-space from word `scan` until the scan catches up with the
+    /// copying; where it stopped.
+    fn scan_to_space(&mut self, mut scan: usize) -> usize {
+        while scan < self.top {
+            let p = self.to.at(self.to.addr_of(scan));
+            // SAFETY: `scan < top`, and the words up to `top` are objects
+            // (copied whole by `copy`, or mature objects below the minor
+            // collection's start), so `p` is a header inside to-space.
+            scan += unsafe { self.scan_object(p) };
+        }
+        scan
+    }
+
+    /// Forwards every reference field of the object whose header is at
+    /// `p`; its size in words.
+    ///
+    /// # Safety
+    ///
+    /// `p` must point to the header of a well-formed object that lies whole
+    /// in its block.
+    #[inline(always)]
+    unsafe fn scan_object(&mut self, p: *mut u64) -> usize {
+        // SAFETY: `p` is a header (the caller's guarantee).
+        let shape = match Header::decode(unsafe { *p }) {
+            Header::Object(shape) => shape,
+            other => corrupt(format_args!(
+                "a scanned word is not an object header: {other:?}"
+            )),
+        };
+        for i in 1..=shape.fields() {
+            // SAFETY: the fields follow the header inside the object, which
+            // lies whole in its block (the caller's guarantee).
+            let field = unsafe { p.add(i) };
+            // SAFETY: as above.
+            let value = unsafe { *field } as usize;
+            if value != 0 {
+                let new = self.forward(Gc::from_addr(value));
+                // SAFETY: as above.
+                unsafe { *field = new.addr() as u64 };
+            }
+        }
+        words(shape)
+    }
+
     /// The new address of the object at `gc`, copying it if this is the first
     /// time it is met.
     #[inline(always)]
     fn forward(&mut self, gc: Gc) -> Gc {
-        let addr = gc.addr();
-        if !self.from.contains(addr) {
+        if self.from.contains(gc.addr()) {
+            self.copy(self.from, gc)
+        } else if MINOR {
+            self.stays(gc)
+        } else {
+            self.forward_other(gc)
+        }
+    }
+
+    /// A minor collection meets a reference outside the nursery: a mature
+    /// or large object, which stays.
+    #[inline(always)]
+    fn stays(&self, gc: Gc) -> Gc {
+        if !self.to.contains(gc.addr()) && self.large.find(gc.addr()).is_none() {
             corrupt(format_args!(
-                "{gc:?} is not in from-space: a root or field holds a stale address"
+                "{gc:?} is in no space of the heap: a root or field holds a stale address"
             ));
         }
-        let old = self.from.at(addr);
-        // SAFETY: `addr` is a word of from-space (checked above).
+        gc
+    }
+
+    /// A full collection meets a reference outside the old semispace: a
+    /// nursery object (copied) or a large object (marked), in generational
+    /// mode.
+    #[inline(never)]
+    fn forward_other(&mut self, gc: Gc) -> Gc {
+        if self.nursery.contains(gc.addr()) {
+            return self.copy(self.nursery, gc);
+        }
+        match self.large.find(gc.addr()) {
+            Some(i) => {
+                if self.large.mark(i) {
+                    self.grey.push(i);
+                }
+                gc
+            }
+            None => corrupt(format_args!(
+                "{gc:?} is not in from-space: a root or field holds a stale address"
+            )),
+        }
+    }
+
+    /// Copies the object at `gc`, in `from`, unless it was copied already.
+    #[inline(always)]
+    fn copy(&mut self, from: &Space, gc: Gc) -> Gc {
+        let addr = gc.addr();
+        let old = from.at(addr);
+        // SAFETY: `addr` is a word of `from` (checked by the caller).
         match Header::decode(unsafe { *old }) {
             Header::Forwarded(new) => Gc::from_addr(new),
             Header::Object(shape) => {
                 let words = words(shape);
-                let index = self.from.index_of(addr);
-                if index + words > self.from.words() || self.top + words > self.to.words() {
+                let index = from.index_of(addr);
+                if index + words > from.words() || self.top + words > self.to.words() {
                     corrupt(format_args!(
                         "the object at {gc:?} ({shape:?}) does not fit its space"
                     ));
@@ -134,6 +287,7 @@ impl Copier<'_> {
                     *old = new as u64;
                 }
                 self.top += words;
+                self.objects += 1;
                 Gc::from_addr(new)
             }
             Header::Corrupt(word) => corrupt(format_args!(

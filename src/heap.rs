@@ -1,5 +1,6 @@
 //! [`Heap`]: bump allocation in one semispace, a Cheney collection into the
-//! other, and the root set of one scheme.
+//! other, and the root set of one scheme; in generational mode, a nursery
+//! in front of the semispaces and a large-object space beside them.
 //!
 //! # Borrows, and why they make unrooted references safe
 //!
@@ -23,6 +24,23 @@
 //! are intact and usable. The heap never shrinks. The memory it holds is
 //! two semispaces, so up to twice `max_bytes` (three times, briefly, while
 //! growing).
+//!
+//! # Generational mode
+//!
+//! With [`Config::nursery_bytes`] above 0, small objects are allocated in a
+//! nursery of that size and the semispaces hold the *mature* objects: those
+//! that survived a minor collection, which copies the nursery's reachable
+//! objects into the mature space. Objects of at least
+//! [`LARGE_OBJECT_BYTES`](crate::LARGE_OBJECT_BYTES) (or larger than the
+//! nursery) get a block each and never move. When the nursery is full, a
+//! minor collection runs; if the mature space then lacks room for a full
+//! nursery, a full collection copies the mature space, and grows it by the
+//! rule above (also when its free room falls below one nursery). The limit
+//! is the same: the mature, nursery and large objects together never
+//! exceed `max_bytes`, and an allocation is refused with `OutOfMemory` only
+//! after a full collection, when the live data plus the allocation would
+//! exceed it. The memory held is the nursery, two semispaces and the large
+//! objects.
 
 use core::cell::Cell;
 use core::marker::PhantomData;
@@ -34,7 +52,8 @@ use crate::collector;
 use crate::config::Config;
 use crate::error::{AllocError, HeapError, RootError};
 use crate::fields::Fields;
-use crate::object::{Gc, Header, Shape, WORD};
+use crate::generations::{Generations, STRESS_FULL_EVERY};
+use crate::object::{Gc, Header, REMEMBERED, Shape, WORD};
 use crate::reference::Ref;
 use crate::root::{Persistent, Root};
 use crate::roots::Roots;
@@ -44,10 +63,10 @@ use crate::scope::Scope;
 use crate::space::Space;
 use crate::stats::Stats;
 use crate::vec::PersistentVec;
-use crate::verify;
+use crate::verify::{self, View};
 
-/// A garbage-collected heap with a moving (Cheney semispace) collector,
-/// rooted by scheme `S`.
+/// A garbage-collected heap with a moving (Cheney semispace, optionally
+/// generational) collector, rooted by scheme `S`.
 ///
 /// `'r` is the borrow of the [`Roots`] the heap was made with; roots of the
 /// intrusive scheme borrow them too. The heap is `Send` when the scheme
@@ -55,15 +74,19 @@ use crate::verify;
 pub struct Heap<'r, S: Scheme> {
     roots: &'r Roots<S>,
     table: S::Table,
-    /// The semispace objects are allocated in. Invariant: words
-    /// `0..top` are a sequence of well-formed objects, every reference in
-    /// them and every root points at one of them.
+    /// The semispace objects are allocated in (the mature objects, in
+    /// generational mode). Invariant: words `0..top` are a sequence of
+    /// well-formed objects; every reference in them and every root points
+    /// at one of them, or at a nursery or large object.
     space: Space,
     /// The other semispace, the same size as `space` and holding nothing
     /// live (poisoned if `config.poison`).
     spare: Space,
     /// Words of `space` in use.
     top: usize,
+    /// The nursery, the remembered set and the large objects (an empty
+    /// nursery in semispace mode).
+    young: Generations,
     /// The semispace size the growth policy asks for at the next collection.
     target_words: usize,
     max_words: usize,
@@ -86,22 +109,26 @@ impl<'r, S: Scheme> Heap<'r, S> {
     /// the configuration is inconsistent, or if the system allocator refuses
     /// the semispaces.
     pub fn new(roots: &'r Roots<S>, config: Config) -> Result<Self, HeapError> {
-        let (initial, max_words) = config.validate()?;
-        // `validate` keeps `initial <= max_words <= usize::MAX / WORD`.
-        let system = || HeapError::System {
-            bytes: initial * WORD,
+        let (initial, max_words, nursery_words) = config.validate()?;
+        // `validate` keeps `initial, nursery_words <= max_words <= usize::MAX / WORD`.
+        let system = |words: usize| {
+            move || HeapError::System {
+                bytes: words * WORD,
+            }
         };
-        let space = Space::new(initial).ok_or_else(system)?;
-        let spare = Space::new(initial).ok_or_else(system)?;
+        let space = Space::new(initial).ok_or_else(system(initial))?;
+        let spare = Space::new(initial).ok_or_else(system(initial))?;
+        let young = Generations::new(nursery_words).ok_or_else(system(nursery_words))?;
         if !roots.anchor.claim() {
             return Err(HeapError::RootsInUse);
         }
-        Ok(Heap {
+        let mut heap = Heap {
             roots,
             table: S::new_table(),
             space,
             spare,
             top: 0,
+            young,
             target_words: initial,
             max_words,
             slow_alloc: config.stress,
@@ -109,7 +136,9 @@ impl<'r, S: Scheme> Heap<'r, S> {
             stats: Stats::default(),
             root_log: None,
             _not_sync: PhantomData,
-        })
+        };
+        heap.update_nursery_limit();
+        Ok(heap)
     }
 
     /// Allocates an object of the given shape: reference fields empty, data
@@ -211,39 +240,75 @@ impl<'r, S: Scheme> Heap<'r, S> {
                 });
             }
         };
-        if self.slow_alloc || self.space.words() - self.top < words {
-            self.alloc_slow(words)?;
+        // The bump in the nursery or the semispace; anything else (stress,
+        // an audit, a large object, a full space) takes the slow path.
+        // `top + words` cannot overflow: both are at most `max_words`.
+        if !self.slow_alloc {
+            let y = &mut self.young;
+            if y.on() {
+                if words < y.large_words && y.top + words <= y.limit {
+                    let addr = y.nursery.addr_of(y.top);
+                    y.top += words;
+                    let p = y.nursery.at(addr);
+                    // SAFETY: words `top - words .. top` of the nursery are
+                    // inside it (`limit <= nursery words`) and hold nothing
+                    // live.
+                    return Ok(unsafe { self.init_object(p, addr, shape, words) });
+                }
+            } else if self.space.words() - self.top >= words {
+                let addr = self.space.addr_of(self.top);
+                self.top += words;
+                let p = self.space.at(addr);
+                // SAFETY: words `top - words .. top` are inside `space`
+                // (checked above) and hold nothing live.
+                return Ok(unsafe { self.init_object(p, addr, shape, words) });
+            }
         }
-        let addr = self.space.addr_of(self.top);
-        self.top += words;
-        let p = self.space.at(addr);
-        // SAFETY: words `top - words .. top` are inside `space` (checked
-        // above or by `make_room`) and hold nothing live: write a header and
-        // zero the rest.
+        self.alloc_slow(shape, words)
+    }
+
+    /// Writes the header of a new object and zeroes the rest.
+    ///
+    /// # Safety
+    ///
+    /// `p`, the address `addr` with its block's provenance, must be valid
+    /// for writing `words` words that hold nothing live.
+    #[inline(always)]
+    unsafe fn init_object(&mut self, p: *mut u64, addr: usize, shape: Shape, words: usize) -> Gc {
+        // SAFETY: the caller's guarantee.
         unsafe {
             p.write(Header::encode(shape));
             p.add(1).write_bytes(0, words - 1);
         }
         self.stats.objects_allocated += 1;
         self.stats.bytes_allocated += (words * WORD) as u64;
-        Ok(Gc::from_addr(addr))
+        Gc::from_addr(addr)
     }
 
-    /// Logs the root count if asked, then collects (always in stress mode;
-    /// otherwise if `words` do not fit) and grows if they still do not.
+    /// Logs the root count if asked, makes room (collecting always in stress
+    /// mode; otherwise if `words` do not fit), and allocates.
     #[cold]
     #[inline(never)]
-    fn alloc_slow(&mut self, words: usize) -> Result<(), AllocError> {
+    fn alloc_slow(&mut self, shape: Shape, words: usize) -> Result<Gc, AllocError> {
         if self.root_log.is_some() {
             let count = self.root_count();
             if let Some(log) = &mut self.root_log {
                 log.push(count);
             }
         }
-        if self.config.stress || self.space.words() - self.top < words {
-            self.make_room(words)?;
-        }
-        Ok(())
+        let (p, addr) = if self.young.on() {
+            self.alloc_generational(words)?
+        } else {
+            if self.config.stress || self.space.words() - self.top < words {
+                self.make_room(words)?;
+            }
+            let addr = self.space.addr_of(self.top);
+            self.top += words;
+            (self.space.at(addr), addr)
+        };
+        // SAFETY: `alloc_generational` and `make_room` left `words` free
+        // words at `p` (see each).
+        Ok(unsafe { self.init_object(p, addr, shape, words) })
     }
 
     fn make_room(&mut self, words: usize) -> Result<(), AllocError> {
@@ -268,19 +333,169 @@ impl<'r, S: Scheme> Heap<'r, S> {
         self.grow(target)
     }
 
-    /// Runs a collection now: copies every object reachable from the roots
-    /// into the other semispace (growing it first if the policy asks) and
-    /// rewrites the roots.
+    /// The generational slow path: a pointer to `words` free words (in the
+    /// nursery, or a large object's block) and their address.
+    fn alloc_generational(&mut self, words: usize) -> Result<(*mut u64, usize), AllocError> {
+        if self.config.stress {
+            self.young.stress_count = self.young.stress_count.wrapping_add(1);
+            if self.young.stress_count % STRESS_FULL_EVERY == 0 {
+                self.collect();
+            } else {
+                self.collect_minor();
+            }
+        }
+        if words >= self.young.large_words {
+            return self.alloc_large(words);
+        }
+        if self.young.top + words > self.young.limit {
+            self.make_nursery_room(words)?;
+        }
+        let y = &mut self.young;
+        let addr = y.nursery.addr_of(y.top);
+        y.top += words;
+        Ok((y.nursery.at(addr), addr))
+    }
+
+    /// Makes `words` fit the nursery: a minor collection, then a full one,
+    /// then a larger mature space; `OutOfMemory` if the live data and the
+    /// allocation would exceed the limit.
+    fn make_nursery_room(&mut self, words: usize) -> Result<(), AllocError> {
+        self.collect_minor();
+        if self.young.top + words <= self.young.limit {
+            return Ok(());
+        }
+        self.collect();
+        if self.young.top + words <= self.young.limit {
+            return Ok(());
+        }
+        self.check_limit(words)?;
+        // The nursery is empty; grow the mature space to hold a full one
+        // (or as much as the limit allows): then `words` fit, since they fit
+        // the nursery and the limit (`check_limit`).
+        let target = (self.top.saturating_add(self.young.nursery.words()))
+            .max(self.space.words().saturating_mul(2))
+            .min(self.max_words);
+        self.grow(target)?;
+        debug_assert!(self.young.top + words <= self.young.limit);
+        Ok(())
+    }
+
+    /// A large object of `words` words, in a block of its own.
+    fn alloc_large(&mut self, words: usize) -> Result<(*mut u64, usize), AllocError> {
+        // Each term is at most `max_words <= usize::MAX / WORD`: no overflow.
+        if self.used_words() + words > self.max_words {
+            self.collect();
+            self.check_limit(words)?;
+        }
+        let (gc, p) = self.young.large.alloc(words).ok_or(AllocError::System {
+            bytes: words * WORD,
+        })?;
+        self.update_nursery_limit();
+        Ok((p, gc.addr()))
+    }
+
+    /// After a full collection: `OutOfMemory` if the live data and `words`
+    /// more would exceed the limit.
+    fn check_limit(&self, words: usize) -> Result<(), AllocError> {
+        let live = self.top + self.young.large.words();
+        if live + words > self.max_words {
+            return Err(AllocError::OutOfMemory {
+                requested: words * WORD,
+                live: live * WORD,
+                limit: self.limit_bytes(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Words in use in every space.
+    fn used_words(&self) -> usize {
+        self.top + self.young.top + self.young.large.words()
+    }
+
+    /// Sets how much of the nursery may fill before a minor collection: no
+    /// more than the mature space can take in (so a minor collection never
+    /// runs out of room) and than keeps the heap within its limit.
+    fn update_nursery_limit(&mut self) {
+        let y = &mut self.young;
+        y.limit = y.nursery.words().min(self.space.words() - self.top).min(
+            self.max_words
+                .saturating_sub(self.top)
+                .saturating_sub(y.large.words()),
+        );
+        debug_assert!(y.top <= y.limit, "the nursery holds more than its limit");
+    }
+
+    /// Runs a full collection now: copies every object reachable from the
+    /// roots into the other semispace (growing it first if the policy asks)
+    /// and rewrites the roots. In generational mode the nursery is emptied
+    /// into the mature space too, and unreachable large objects are freed.
     pub fn collect(&mut self) {
         if self.target_words > self.space.words() && self.grow(self.target_words).is_ok() {
             return;
         }
-        // Same size: evacuate into the spare, which becomes the space.
+        // Same size: evacuate into the spare, which becomes the space. The
+        // spare holds the mature objects and the nursery's: the nursery
+        // limit keeps `top + nursery top <= space words`.
         mem::swap(&mut self.space, &mut self.spare);
         self.evacuate_from_spare();
     }
 
-    /// Collects into two fresh semispaces of `words` words.
+    /// Runs a minor collection now: promotes the nursery objects that the
+    /// roots and the remembered objects reach into the mature space, and
+    /// empties the nursery. In semispace mode, a full collection
+    /// ([`collect`](Self::collect)).
+    pub fn collect_minor(&mut self) {
+        if !self.young.on() {
+            return self.collect();
+        }
+        let start = Instant::now();
+        if self.config.verify {
+            self.verify("before a minor collection");
+        }
+        let roots = &self.roots.anchor;
+        let set = RootSetMut {
+            anchor: roots,
+            table: &mut self.table,
+        };
+        let remembered = mem::take(self.young.remembered.get_mut());
+        let old_top = self.top;
+        let outcome = collector::evacuate_nursery::<S>(
+            set,
+            &self.young.nursery,
+            &remembered,
+            &mut self.young.large,
+            &self.space,
+            old_top,
+        );
+        self.top = outcome.top;
+        *self.young.remembered.get_mut() = remembered;
+        self.young.remembered.get_mut().clear();
+        self.empty_nursery();
+        if self.config.verify {
+            self.verify("after a minor collection");
+        }
+        let s = &mut self.stats;
+        s.collections += 1;
+        s.minor_collections += 1;
+        s.objects_copied += outcome.objects;
+        s.bytes_copied += ((self.top - old_top) * WORD) as u64;
+        s.roots_scanned += outcome.roots;
+        s.gc_time += start.elapsed();
+    }
+
+    /// After a collection copied its objects out: poisons the nursery's used
+    /// words if asked, empties it, and sets its limit.
+    fn empty_nursery(&mut self) {
+        if self.config.poison {
+            self.young.nursery.poison_words(self.young.top);
+        }
+        self.young.top = 0;
+        self.update_nursery_limit();
+    }
+
+    /// Collects into two fresh semispaces of `words` words (at least the
+    /// words in use in the semispace and the nursery).
     fn grow(&mut self, words: usize) -> Result<(), AllocError> {
         let system = AllocError::System {
             bytes: words * WORD,
@@ -294,40 +509,87 @@ impl<'r, S: Scheme> Heap<'r, S> {
         Ok(())
     }
 
-    /// The collection proper: `spare` holds the objects, `space` is empty.
+    /// The full collection proper: `spare` holds the mature objects (all of
+    /// them in semispace mode), `space` is empty.
     fn evacuate_from_spare(&mut self) {
         let start = Instant::now();
+        self.forget_remembered();
         let roots = &self.roots.anchor;
         let set = RootSetMut {
             anchor: roots,
             table: &mut self.table,
         };
-        let outcome = collector::evacuate::<S>(set, &self.spare, &self.space);
+        let outcome = collector::evacuate::<S>(
+            set,
+            &self.spare,
+            &self.young.nursery,
+            &mut self.young.large,
+            &self.space,
+        );
         self.top = outcome.top;
-        if self.config.verify {
-            let set = RootSetMut {
-                anchor: roots,
-                table: &mut self.table,
-            };
-            verify::verify::<S>(set, &self.space, self.top);
-        }
+        self.young.large.sweep();
         if self.config.poison {
             self.spare.poison();
         }
+        self.empty_nursery();
+        if self.config.verify {
+            self.verify("after a full collection");
+        }
         // In u128: `words * 100` may not fit a u64 when the limit is near
-        // `usize::MAX`.
-        let live = self.top as u128;
-        if live * 100 > self.space.words() as u128 * u128::from(self.config.grow_percent) {
+        // `usize::MAX`. In generational mode, also grow when the free room
+        // falls below one nursery, or minor collections would come ever
+        // more often.
+        let (live, words) = (self.top as u128, self.space.words() as u128);
+        let nursery = self.young.nursery.words() as u128;
+        if live * 100 > words * u128::from(self.config.grow_percent) || words - live < nursery {
             self.target_words = self.space.words().saturating_mul(2).min(self.max_words);
         }
-        let live = self.top as u64;
         let s = &mut self.stats;
         s.collections += 1;
         s.objects_copied += outcome.objects;
-        s.bytes_copied += live * WORD as u64;
+        s.bytes_copied += (self.top * WORD) as u64;
         s.roots_scanned += outcome.roots;
-        s.live_bytes_after_gc = self.top * WORD;
+        s.live_bytes_after_gc = (self.top + self.young.large.words()) * WORD;
         s.gc_time += start.elapsed();
+    }
+
+    /// Clears the remembered set and its header bits, before a full
+    /// collection (which scans everything, and leaves the nursery empty).
+    fn forget_remembered(&mut self) {
+        for gc in self.young.remembered.get_mut().drain(..) {
+            let addr = gc.addr();
+            // The mature objects are in the spare by now (`collect` swapped
+            // the spaces, `grow` replaced the space).
+            let p = if self.spare.contains(addr) {
+                self.spare.at(addr)
+            } else if let Some(i) = self.young.large.find(addr) {
+                self.young.large.header(i)
+            } else {
+                unreachable!("the barrier remembers only mature and large objects")
+            };
+            // SAFETY: `p` is the header of a remembered object, which has
+            // not moved since the barrier read it (only full collections move
+            // mature objects, and they empty the set first).
+            unsafe { *p &= !REMEMBERED };
+        }
+    }
+
+    /// Runs the verifier on the heap as it is.
+    fn verify(&mut self, when: &str) {
+        let remembered = self.young.remembered.borrow();
+        let view = View {
+            mature: &self.space,
+            top: self.top,
+            nursery: &self.young.nursery,
+            nursery_top: self.young.top,
+            large: &self.young.large,
+            remembered: &remembered,
+        };
+        let set = RootSetMut {
+            anchor: &self.roots.anchor,
+            table: &mut self.table,
+        };
+        verify::verify::<S>(set, &view, when);
     }
 
     /// Enters a scope. Under the indexed scheme, the scoped roots made while
@@ -391,7 +653,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
     pub fn stats(&self) -> Stats {
         Stats {
             capacity_bytes: self.space.words() * WORD,
-            used_bytes: self.top * WORD,
+            used_bytes: self.used_bytes(),
             ..self.stats.clone()
         }
     }
@@ -401,9 +663,11 @@ impl<'r, S: Scheme> Heap<'r, S> {
         &self.config
     }
 
-    /// Bytes in use: live after the last collection plus allocated since.
+    /// Bytes in use: live after the last collection plus allocated since
+    /// (in generational mode: in the mature space, the nursery and large
+    /// objects).
     pub fn used_bytes(&self) -> usize {
-        self.top * WORD
+        self.used_words() * WORD
     }
 
     /// The limit on live data, in bytes: [`Config::max_bytes`] rounded
@@ -472,10 +736,30 @@ impl<'r, S: Scheme> Heap<'r, S> {
     #[track_caller]
     pub(crate) fn header_ptr(&self, gc: Gc) -> *mut u64 {
         let addr = gc.addr();
-        if !self.space.contains(addr) {
-            crate::reference::stale(gc, "its address is outside the heap's current semispace");
+        if self.space.contains(addr) {
+            self.space.at(addr)
+        } else if self.young.nursery.contains(addr) {
+            self.young.nursery.at(addr)
+        } else {
+            self.large_header_ptr(gc)
         }
-        self.space.at(addr)
+    }
+
+    /// [`header_ptr`](Self::header_ptr) for a large object.
+    #[inline(never)]
+    #[track_caller]
+    fn large_header_ptr(&self, gc: Gc) -> *mut u64 {
+        match self.young.large.find(gc.addr()) {
+            Some(i) => self.young.large.header(i),
+            None => crate::reference::stale(gc, "its address is in none of the heap's spaces"),
+        }
+    }
+
+    /// The nursery, the remembered set and the large objects (for the write
+    /// barrier).
+    #[inline(always)]
+    pub(crate) fn generations(&self) -> &Generations {
+        &self.young
     }
 }
 
@@ -485,15 +769,17 @@ impl<S: Scheme> core::fmt::Debug for Heap<'_, S> {
             .field("scheme", &S::NAME)
             .field("used_bytes", &self.used_bytes())
             .field("capacity_bytes", &(self.space.words() * WORD))
+            .field("nursery_bytes", &(self.young.nursery.words() * WORD))
             .field("limit_bytes", &self.limit_bytes())
             .finish_non_exhaustive()
     }
 }
 
-/// A root the collector does not see, made on purpose (only this crate can:
-/// outside it, a `Ref` cannot be held across a collection): the poisoning
-/// and the checks on every access must catch the stale address the first
-/// time it is used, rather than read whatever is there.
+/// A root the collector does not see, and a store that bypasses the write
+/// barrier, made on purpose (only this crate can: outside it, a `Ref` cannot
+/// be held across a collection, and every store goes through the barrier):
+/// the poisoning, the checks on every access and the verifier must catch
+/// each the first time it matters, rather than read whatever is there.
 #[cfg(test)]
 mod missing_root {
     use super::*;
@@ -502,65 +788,101 @@ mod missing_root {
 
     /// Allocates `kept` (rooted) and `lost` (not rooted), collects
     /// `collections` times, then reads `lost` through its old address.
-    fn read_through_a_missing_root<S: Scheme>(collections: usize) {
+    fn read_through_a_missing_root<S: Scheme>(config: Config, collections: usize) {
         let roots = Roots::<S>::new();
-        let mut heap = Heap::new(&roots, Config::zeal()).unwrap();
+        let mut heap = Heap::new(&roots, config).unwrap();
         root!(heap, let kept = heap.alloc(Shape::new(1, 8)).unwrap());
         let lost = heap.alloc(Shape::new(1, 8)).unwrap();
         lost.write_u64(0, 42);
         let lost = lost.gc();
         for _ in 0..collections {
-            heap.collect();
+            heap.collect_minor();
         }
         assert_eq!(heap.get(&kept).read_u64(0), 0);
         // SAFETY: deliberately broken: `lost` is not current (nothing rooted
         // it through the collections). The test shows that the checked
         // accessors refuse it before touching memory. After one collection
-        // its address is in the other semispace; after two it is back in the
-        // current one, past the live data, at a word the poisoning filled.
+        // of a semispace heap its address is in the other semispace; after
+        // two it is back in the current one, past the live data, at a word
+        // the poisoning filled. In a generational heap it is in the nursery,
+        // which the minor collection poisoned.
         let stale = unsafe { Ref::new(&heap, lost) };
         let _ = stale.read_u64(0);
     }
 
-    #[cfg(feature = "intrusive")]
-    #[test]
-    #[should_panic(expected = "outside the heap's current semispace")]
-    fn intrusive_after_one_collection() {
-        read_through_a_missing_root::<crate::Intrusive>(1);
+    /// Stores a nursery object in a field of a mature one, with the barrier
+    /// (`barrier: true`) or bypassing it, then runs a minor collection and
+    /// reads the field.
+    fn store_into_a_mature_object<S: Scheme>(barrier: bool) {
+        let roots = Roots::<S>::new();
+        let config = Config {
+            verify: true,
+            poison: true,
+            ..Config::generational()
+        };
+        let mut heap = Heap::new(&roots, config).unwrap();
+        root!(heap, let old = heap.alloc(Shape::new(1, 0)).unwrap());
+        heap.collect_minor(); // `old` is promoted
+        root!(heap, let young = heap.alloc(Shape::new(0, 8)).unwrap());
+        {
+            let young = heap.get(&young);
+            young.write_u64(0, 7);
+            let old = heap.get(&old);
+            if barrier {
+                old.set_field(0, Some(young));
+            } else {
+                let p = heap.header_ptr(old.gc());
+                // SAFETY: field 0 of `old`, a live object with one field.
+                unsafe { *p.add(1) = young.gc().addr() as u64 };
+            }
+        }
+        heap.collect_minor();
+        let young = heap.get(&old).field(0).unwrap();
+        assert_eq!(young.read_u64(0), 7);
     }
 
-    #[cfg(feature = "intrusive")]
-    #[test]
-    #[should_panic(expected = "its header is poisoned")]
-    fn intrusive_after_two_collections() {
-        read_through_a_missing_root::<crate::Intrusive>(2);
+    macro_rules! per_scheme {
+        ($($scheme:ident, $feature:literal, $name:ident);* $(;)?) => {$(
+            #[cfg(feature = $feature)]
+            mod $name {
+                use super::*;
+                use crate::$scheme as S;
+
+                #[test]
+                #[should_panic(expected = "its address is in none of the heap's spaces")]
+                fn after_one_collection() {
+                    read_through_a_missing_root::<S>(Config::zeal(), 1);
+                }
+
+                #[test]
+                #[should_panic(expected = "its header is poisoned")]
+                fn after_two_collections() {
+                    read_through_a_missing_root::<S>(Config::zeal(), 2);
+                }
+
+                #[test]
+                #[should_panic(expected = "its header is poisoned")]
+                fn after_a_minor_collection() {
+                    read_through_a_missing_root::<S>(Config::zeal().with_nursery(4 << 10), 1);
+                }
+
+                #[test]
+                fn a_store_through_the_barrier_is_remembered() {
+                    store_into_a_mature_object::<S>(true);
+                }
+
+                #[test]
+                #[should_panic(expected = "but the object is not in the remembered set")]
+                fn a_store_that_bypasses_the_barrier_is_caught() {
+                    store_into_a_mature_object::<S>(false);
+                }
+            }
+        )*};
     }
 
-    #[cfg(feature = "indexed")]
-    #[test]
-    #[should_panic(expected = "outside the heap's current semispace")]
-    fn indexed_after_one_collection() {
-        read_through_a_missing_root::<crate::Indexed>(1);
-    }
-
-    #[cfg(feature = "indexed")]
-    #[test]
-    #[should_panic(expected = "its header is poisoned")]
-    fn indexed_after_two_collections() {
-        read_through_a_missing_root::<crate::Indexed>(2);
-    }
-
-    #[cfg(feature = "hybrid")]
-    #[test]
-    #[should_panic(expected = "outside the heap's current semispace")]
-    fn hybrid_after_one_collection() {
-        read_through_a_missing_root::<crate::Hybrid>(1);
-    }
-
-    #[cfg(feature = "hybrid")]
-    #[test]
-    #[should_panic(expected = "its header is poisoned")]
-    fn hybrid_after_two_collections() {
-        read_through_a_missing_root::<crate::Hybrid>(2);
-    }
+    per_scheme!(
+        Intrusive, "intrusive", intrusive;
+        Indexed, "indexed", indexed;
+        Hybrid, "hybrid", hybrid;
+    );
 }

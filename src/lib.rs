@@ -83,7 +83,9 @@ mod collector;
 mod config;
 mod error;
 mod fields;
+mod generations;
 mod heap;
+mod large;
 #[cfg(any(feature = "intrusive", feature = "hybrid"))]
 mod linked;
 mod object;
@@ -102,6 +104,7 @@ pub use config::Config;
 pub use error::{AllocError, HeapError, RootError};
 pub use fields::Fields;
 pub use heap::Heap;
+pub use large::LARGE_OBJECT_BYTES;
 #[cfg(any(feature = "intrusive", feature = "hybrid"))]
 pub use linked::{LinkedRoot, ListScheme};
 pub use object::{MAX_BYTES, MAX_FIELDS, Shape};

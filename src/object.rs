@@ -10,11 +10,13 @@
 //! then          ceil(M / 8) words of data, zeroed at allocation
 //! ```
 //!
-//! The low byte of a header is the magic `0xA5`. After the collector copies
-//! an object it overwrites the old header with the new address, whose low
-//! three bits are zero (objects are 8-byte aligned), so one load tells a
-//! live header from a forwarding pointer; anything else (poison, a missing
-//! root) decodes as [`Header::Corrupt`] and is reported, never followed.
+//! The low byte of a header is the magic `0xA5`, or `0xA7` for a mature
+//! object that the generational write barrier has put in the remembered set
+//! (bit 1, [`REMEMBERED`]). After the collector copies an object it
+//! overwrites the old header with the new address, whose low three bits are
+//! zero (objects are 8-byte aligned), so one load tells a live header from a
+//! forwarding pointer; anything else (poison, a missing root) decodes as
+//! [`Header::Corrupt`] and is reported, never followed.
 //!
 //! No Rust destructor ever lives in the heap: copying and dropping an
 //! object is copying and forgetting its words.
@@ -26,6 +28,10 @@ use core::num::NonZeroUsize;
 pub(crate) const WORD: usize = 8;
 
 const MAGIC: u64 = 0xA5;
+/// The header bit that marks a mature object as remembered: it may hold a
+/// reference into the nursery, and the next minor collection scans it. Set
+/// only by the write barrier, cleared by the collector.
+pub(crate) const REMEMBERED: u64 = 0b10;
 const BYTES_SHIFT: u32 = 8;
 const FIELDS_SHIFT: u32 = 36;
 const FIELD_BITS: u32 = 28;
@@ -60,7 +66,7 @@ impl Header {
 
     #[inline(always)]
     pub(crate) fn decode(word: u64) -> Header {
-        if word & 0xFF == MAGIC {
+        if word & 0xFF & !REMEMBERED == MAGIC {
             Header::Object(Shape {
                 fields: (word >> FIELDS_SHIFT) as usize,
                 bytes: ((word >> BYTES_SHIFT) as usize) & MAX_BYTES,
@@ -173,9 +179,18 @@ mod tests {
             assert_eq!(Header::decode(h), Header::Object(shape));
             assert_ne!(h & 0b111, 0);
         }
+        let h = Header::encode(Shape::new(3, 5));
+        assert_eq!(
+            Header::decode(h | REMEMBERED),
+            Header::Object(Shape::new(3, 5))
+        );
         assert_eq!(Header::decode(0x1000), Header::Forwarded(0x1000));
         let poison = u64::from_ne_bytes([POISON; 8]);
         assert!(matches!(Header::decode(poison), Header::Corrupt(_)));
+        assert!(matches!(
+            Header::decode(poison & !REMEMBERED),
+            Header::Corrupt(_)
+        ));
         assert!(matches!(Header::decode(0), Header::Corrupt(0)));
     }
 

@@ -122,10 +122,17 @@ impl<'h, S: Scheme> Ref<'h, S> {
             }
             None => 0,
         };
+        let header = self.ptr();
         // SAFETY: as in `field`. Object memory is only ever accessed through
         // raw pointers, so writing through a shared borrow of the heap
-        // aliases no reference.
-        unsafe { *self.ptr().add(1 + i) = word };
+        // aliases no reference. `header` is this object's live header, as the
+        // barrier requires.
+        unsafe {
+            *header.add(1 + i) = word;
+            self.heap
+                .generations()
+                .barrier(self.gc, header, word as usize);
+        }
     }
 
     /// A pointer to data byte `offset`, after checking that `len` bytes from

@@ -72,6 +72,18 @@ impl Space {
         self.base.as_ptr().with_addr(addr)
     }
 
+    /// Fills the first `words` words with [`POISON`] (a nursery's used part).
+    pub(crate) fn poison_words(&mut self, words: usize) {
+        assert!(words <= self.words);
+        // SAFETY: the first `words` words are inside the block, owned by us.
+        unsafe {
+            self.base
+                .as_ptr()
+                .cast::<u8>()
+                .write_bytes(POISON, words * WORD)
+        };
+    }
+
     /// Fills the whole block with [`POISON`], so that a stale pointer into it
     /// reads a header that decodes as corrupt.
     pub(crate) fn poison(&mut self) {

@@ -6,24 +6,28 @@ use core::time::Duration;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Stats {
-    /// Collections run.
+    /// Collections run, minor and full.
     pub collections: u64,
+    /// Of those, minor collections (generational mode).
+    pub minor_collections: u64,
     /// Objects allocated.
     pub objects_allocated: u64,
     /// Bytes allocated (headers included).
     pub bytes_allocated: u64,
     /// Objects copied by collections.
     pub objects_copied: u64,
-    /// Bytes copied by collections.
+    /// Bytes copied by collections (promoted, in minor collections).
     pub bytes_copied: u64,
     /// Roots visited by collections (a root counts once per collection).
     pub roots_scanned: u64,
     /// Time spent collecting (and, if enabled, verifying and poisoning).
     pub gc_time: Duration,
-    /// The current size of one semispace in bytes.
+    /// The current size of one semispace in bytes (of the mature space, in
+    /// generational mode).
     pub capacity_bytes: usize,
     /// Bytes in use: live after the last collection plus allocated since.
     pub used_bytes: usize,
-    /// Bytes live after the last collection.
+    /// Bytes live after the last full collection (in semispace mode every
+    /// collection is one), large objects included.
     pub live_bytes_after_gc: usize,
 }

@@ -1,9 +1,12 @@
 //! The conformance suite: what every rooting scheme must do, written once,
 //! generic over the scheme, and instantiated for every scheme whose feature
-//! is on, twice: with the default configuration (`intrusive::…`,
-//! `indexed::…`) and in zeal mode, which collects before every allocation,
-//! poisons evacuated space and verifies the heap after every collection
-//! (`intrusive_zeal::…`, `indexed_zeal::…`).
+//! is on, four times: with the default configuration (`intrusive::…`,
+//! `indexed::…`, `hybrid::…`), in zeal mode, which collects before every
+//! allocation, poisons evacuated space and verifies the heap after every
+//! collection (`intrusive_zeal::…`), and both again with a generational
+//! heap (`intrusive_gen::…`, `intrusive_gen_zeal::…`), where zeal runs a
+//! minor collection before every allocation, a full one every 16th, and
+//! also verifies the remembered set before every minor collection.
 //!
 //! Sizes shrink under miri and in zeal mode (where every allocation copies
 //! the live data); the paths exercised are the same.
@@ -12,8 +15,8 @@ mod common;
 
 use common::panic_message;
 use gcroots::{
-    AllocError, Config, Heap, HeapError, MAX_BYTES, MAX_FIELDS, Persistent, Ref, Root, RootError,
-    RootVec, Roots, Scheme, Shape, root, root_vec,
+    AllocError, Config, Heap, HeapError, LARGE_OBJECT_BYTES, MAX_BYTES, MAX_FIELDS, Persistent,
+    Ref, Root, RootError, RootVec, Roots, Scheme, Shape, root, root_vec,
 };
 
 /// Runs `f` on a fresh heap of scheme `S`.
@@ -112,7 +115,74 @@ common::suite!(
     extreme_configurations_are_refused_or_work,
     a_scope_over_a_swapped_heap_exits_safely,
     a_swapped_scope_drops_safely_while_a_panic_unwinds,
+    old_objects_keep_the_young_objects_stored_in_them,
+    large_objects_stay_put_and_are_freed_when_unreachable,
 );
+
+/// A long-lived table gets a fresh object in one of its fields every round,
+/// among garbage that fills the nursery: each store of a young object into
+/// an old one goes through the write barrier, and the minor collections
+/// that follow must keep exactly the objects the table holds.
+fn old_objects_keep_the_young_objects_stored_in_them<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config.clone(), |heap| {
+        let table = heap.roots().persist(heap.alloc(Shape::new(8, 0)).unwrap());
+        heap.collect(); // the table is mature (or simply old)
+        let rounds = size(&config, 2_000, 40) as u64;
+        for round in 0..rounds {
+            root!(heap, let young = heap.alloc(CELL).unwrap());
+            heap.get(&young).write_u64(0, round);
+            heap.get(&table)
+                .set_field((round % 8) as usize, Some(heap.get(&young)));
+            for _ in 0..10 {
+                heap.alloc(Shape::new(1, 64)).unwrap();
+            }
+        }
+        let table = heap.get(&table);
+        for i in 0..8u64 {
+            let last = (rounds - 1 - i) as usize;
+            let cell = table.field(last % 8).expect("the table keeps its cells");
+            assert_eq!(cell.read_u64(0), last as u64);
+        }
+        let minors = heap.stats().minor_collections;
+        if config.is_generational() {
+            assert!(minors > 0, "the nursery filled up and was collected");
+        } else {
+            assert_eq!(minors, 0);
+        }
+    });
+}
+
+/// In a generational heap a large object is allocated in a block of its
+/// own and never moves; a young object stored in it survives minor
+/// collections (a large object is old from birth); once unreachable, a full
+/// collection frees it. In a semispace heap it is copied like any other.
+fn large_objects_stay_put_and_are_freed_when_unreachable<S: Scheme>(config: Config) {
+    with_heap::<S, _>(config.clone(), |heap| {
+        let big_shape = Shape::new(2, LARGE_OBJECT_BYTES);
+        let big = heap.roots().persist(heap.alloc(big_shape).unwrap());
+        let at = heap.get(&big).addr();
+        heap.get(&big).write_u64(LARGE_OBJECT_BYTES - 8, 99);
+        root!(heap, let young = heap.alloc(CELL).unwrap());
+        heap.get(&young).write_u64(0, 5);
+        heap.get(&big).set_field(1, Some(heap.get(&young)));
+        heap.collect_minor();
+        heap.collect();
+        heap.collect_minor();
+        let b = heap.get(&big);
+        assert_eq!(b.read_u64(LARGE_OBJECT_BYTES - 8), 99);
+        assert_eq!(b.field(1).unwrap().read_u64(0), 5);
+        assert_eq!(b.field(1), Some(heap.get(&young)));
+        assert_eq!(b.addr() == at, config.is_generational());
+        let with_big = heap.used_bytes();
+        drop(big);
+        heap.collect();
+        assert_eq!(with_big - heap.used_bytes(), big_shape_bytes(big_shape));
+    });
+}
+
+fn big_shape_bytes(shape: Shape) -> usize {
+    8 * (1 + shape.fields() + shape.bytes().div_ceil(8))
+}
 
 fn fresh_objects_are_empty_and_zeroed<S: Scheme>(config: Config) {
     with_heap::<S, _>(config, |heap| {

@@ -66,12 +66,17 @@ typedef struct gcr_config_t {
   bool poison;
   // Verify the heap after every collection.
   bool verify;
+  // 0 for a semispace heap; otherwise the nursery size of a generational
+  // heap, in bytes.
+  size_t nursery_bytes;
 } gcr_config_t;
 
 // What a heap's collector has done, and its size.
 typedef struct gcr_stats_t {
-  // Collections run.
+  // Collections run, minor and full.
   uint64_t collections;
+  // Of those, minor collections.
+  uint64_t minor_collections;
   // Objects allocated.
   uint64_t objects_allocated;
   // Bytes allocated.

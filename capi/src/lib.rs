@@ -109,6 +109,9 @@ pub struct gcr_config_t {
     pub poison: bool,
     /// Verify the heap after every collection.
     pub verify: bool,
+    /// 0 for a semispace heap; otherwise the nursery size of a generational
+    /// heap, in bytes.
+    pub nursery_bytes: usize,
 }
 
 impl From<&gcr_config_t> for Config {
@@ -120,6 +123,7 @@ impl From<&gcr_config_t> for Config {
             stress: c.stress,
             poison: c.poison,
             verify: c.verify,
+            nursery_bytes: c.nursery_bytes,
         }
     }
 }
@@ -149,6 +153,7 @@ pub unsafe extern "C" fn gcr_config_default(out: *mut gcr_config_t, zeal: bool) 
                 stress: c.stress,
                 poison: c.poison,
                 verify: c.verify,
+                nursery_bytes: c.nursery_bytes,
             })
         };
     }
@@ -158,8 +163,10 @@ pub unsafe extern "C" fn gcr_config_default(out: *mut gcr_config_t, zeal: bool) 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct gcr_stats_t {
-    /// Collections run.
+    /// Collections run, minor and full.
     pub collections: u64,
+    /// Of those, minor collections.
+    pub minor_collections: u64,
     /// Objects allocated.
     pub objects_allocated: u64,
     /// Bytes allocated.
@@ -180,6 +187,7 @@ impl From<Stats> for gcr_stats_t {
     fn from(s: Stats) -> Self {
         gcr_stats_t {
             collections: s.collections,
+            minor_collections: s.minor_collections,
             objects_allocated: s.objects_allocated,
             bytes_allocated: s.bytes_allocated,
             bytes_copied: s.bytes_copied,

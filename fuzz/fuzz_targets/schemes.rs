@@ -3,7 +3,8 @@
 //! persist, release, drop out of order, write fields and data, vector
 //! roots, collect, use a root with the other heap, swap the heaps, a scope
 //! over a swapped heap, shapes over the limits), in a small heap that may
-//! run out of memory, with poisoning and verification on, and collecting
+//! run out of memory, semispace or generational (a nursery of up to 4 KiB),
+//! with poisoning and verification on, and collecting
 //! before every allocation when `stress` is set. Each step is checked
 //! against the model (`gcroots_model::run`); the two schemes must then have
 //! observed the same reads, failures and live bytes. Also a random
@@ -20,7 +21,9 @@ use libfuzzer_sys::fuzz_target;
 struct Input {
     stress: bool,
     limit: u16,
-    config: (u32, u64, u8),
+    /// Even: semispace; odd: a nursery of this many bytes modulo 4 KiB.
+    nursery: u16,
+    config: (u32, u64, u8, u64),
     ops: Vec<Op>,
 }
 
@@ -37,11 +40,12 @@ fuzz_target!(|input: Input| {
     // message. The initial size (two semispaces of it are allocated at once)
     // stays under 16 MiB, within libFuzzer's memory limit; the limit is
     // anything.
-    let (initial, max, grow) = input.config;
+    let (initial, max, grow, nursery) = input.config;
     let any = Config {
         initial_bytes: (initial % (1 << 24)) as usize,
         max_bytes: max as usize,
         grow_percent: grow,
+        nursery_bytes: (nursery % (1 << 24)) as usize,
         ..Config::default()
     };
     let made = make::<Intrusive>(&any);
@@ -54,6 +58,11 @@ fuzz_target!(|input: Input| {
         stress: input.stress,
         poison: true,
         verify: true,
+        nursery_bytes: if input.nursery % 2 == 0 {
+            0
+        } else {
+            usize::from(input.nursery % 4_096)
+        },
         ..Config::default()
     };
     let ops = &input.ops[..input.ops.len().min(256)];

@@ -38,16 +38,24 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 /// A small heap, checked at every collection; `limit` small enough that
-/// some sequences run out of memory.
-fn config(stress: bool, limit: usize) -> Config {
+/// some sequences run out of memory; generational when `nursery` is not 0.
+fn config(stress: bool, limit: usize, nursery: usize) -> Config {
     Config {
         initial_bytes: 512,
         max_bytes: limit,
         stress,
         poison: true,
         verify: true,
+        nursery_bytes: nursery,
         ..Config::default()
     }
+}
+
+/// Half the cases semispace, half generational: with a nursery of 8 to 64
+/// bytes, most objects are larger than the nursery and go to the
+/// large-object space; with 64 bytes to 4 KiB, few do.
+fn nursery() -> impl Strategy<Value = usize> {
+    prop_oneof![2 => Just(0), 1 => 8usize..64, 1 => 64usize..4_096]
 }
 
 fn cases() -> ProptestConfig {
@@ -71,8 +79,9 @@ proptest! {
         ops in prop::collection::vec(op(), 1..MAX_OPS),
         stress: bool,
         limit in 1_024usize..16_384,
+        nursery in nursery(),
     ) {
-        run::<gcroots::Intrusive>(&ops, &config(stress, limit));
+        run::<gcroots::Intrusive>(&ops, &config(stress, limit, nursery));
     }
 
     #[cfg(feature = "indexed")]
@@ -81,8 +90,9 @@ proptest! {
         ops in prop::collection::vec(op(), 1..MAX_OPS),
         stress: bool,
         limit in 1_024usize..16_384,
+        nursery in nursery(),
     ) {
-        run::<gcroots::Indexed>(&ops, &config(stress, limit));
+        run::<gcroots::Indexed>(&ops, &config(stress, limit, nursery));
     }
 
     #[cfg(feature = "hybrid")]
@@ -91,8 +101,9 @@ proptest! {
         ops in prop::collection::vec(op(), 1..MAX_OPS),
         stress: bool,
         limit in 1_024usize..16_384,
+        nursery in nursery(),
     ) {
-        run::<gcroots::Hybrid>(&ops, &config(stress, limit));
+        run::<gcroots::Hybrid>(&ops, &config(stress, limit, nursery));
     }
 
     /// The schemes observe the same reads, collections and failures.
@@ -102,8 +113,9 @@ proptest! {
         ops in prop::collection::vec(op(), 1..MAX_OPS),
         stress: bool,
         limit in 1_024usize..16_384,
+        nursery in nursery(),
     ) {
-        let c = config(stress, limit);
+        let c = config(stress, limit, nursery);
         let intrusive = run::<gcroots::Intrusive>(&ops, &c);
         prop_assert_eq!(&intrusive, &run::<gcroots::Indexed>(&ops, &c));
         prop_assert_eq!(&intrusive, &run::<gcroots::Hybrid>(&ops, &c));
@@ -123,10 +135,12 @@ fn a_scope_over_a_swapped_heap() {
         },
         Op::SwappedScope,
     ];
-    #[cfg(feature = "intrusive")]
-    run::<gcroots::Intrusive>(&ops, &config(true, 4096));
-    #[cfg(feature = "indexed")]
-    run::<gcroots::Indexed>(&ops, &config(true, 4096));
-    #[cfg(feature = "hybrid")]
-    run::<gcroots::Hybrid>(&ops, &config(true, 4096));
+    for nursery in [0, 1_024] {
+        #[cfg(feature = "intrusive")]
+        run::<gcroots::Intrusive>(&ops, &config(true, 4096, nursery));
+        #[cfg(feature = "indexed")]
+        run::<gcroots::Indexed>(&ops, &config(true, 4096, nursery));
+        #[cfg(feature = "hybrid")]
+        run::<gcroots::Hybrid>(&ops, &config(true, 4096, nursery));
+    }
 }

@@ -13,23 +13,29 @@ use std::task::{Context, Poll, Waker};
 /// enabled scheme, as `intrusive::name`, `indexed::name`, `hybrid::name`.
 ///
 /// - `suite!(a, b)`: each test takes no argument;
-/// - `suite!(configs: a, b)`: each takes a `Config`, and runs twice per
-///   scheme: with the default configuration (`intrusive::a`) and in zeal
-///   mode (`intrusive_zeal::a`).
+/// - `suite!(configs: a, b)`: each takes a `Config`, and runs four times
+///   per scheme: with the default configuration (`intrusive::a`), in zeal
+///   mode (`intrusive_zeal::a`), generational (`intrusive_gen::a`) and
+///   generational in zeal mode (`intrusive_gen_zeal::a`).
 macro_rules! suite {
     (configs: $($test:ident),* $(,)?) => {
-        $crate::common::suite!(@mod intrusive, gcroots::Intrusive, "intrusive",
+        $crate::common::suite!(@configs intrusive, intrusive_zeal, intrusive_gen, intrusive_gen_zeal,
+            gcroots::Intrusive, "intrusive", $($test),*);
+        $crate::common::suite!(@configs indexed, indexed_zeal, indexed_gen, indexed_gen_zeal,
+            gcroots::Indexed, "indexed", $($test),*);
+        $crate::common::suite!(@configs hybrid, hybrid_zeal, hybrid_gen, hybrid_gen_zeal,
+            gcroots::Hybrid, "hybrid", $($test),*);
+    };
+    (@configs $plain:ident, $zeal:ident, $gen:ident, $gen_zeal:ident, $scheme:ty, $feature:literal,
+        $($test:ident),*) => {
+        $crate::common::suite!(@mod $plain, $scheme, $feature,
             (gcroots::Config::default()), $($test),*);
-        $crate::common::suite!(@mod indexed, gcroots::Indexed, "indexed",
-            (gcroots::Config::default()), $($test),*);
-        $crate::common::suite!(@mod hybrid, gcroots::Hybrid, "hybrid",
-            (gcroots::Config::default()), $($test),*);
-        $crate::common::suite!(@mod intrusive_zeal, gcroots::Intrusive, "intrusive",
+        $crate::common::suite!(@mod $zeal, $scheme, $feature,
             (gcroots::Config::zeal()), $($test),*);
-        $crate::common::suite!(@mod indexed_zeal, gcroots::Indexed, "indexed",
-            (gcroots::Config::zeal()), $($test),*);
-        $crate::common::suite!(@mod hybrid_zeal, gcroots::Hybrid, "hybrid",
-            (gcroots::Config::zeal()), $($test),*);
+        $crate::common::suite!(@mod $gen, $scheme, $feature,
+            (gcroots::Config::generational()), $($test),*);
+        $crate::common::suite!(@mod $gen_zeal, $scheme, $feature,
+            ($crate::common::gen_zeal()), $($test),*);
     };
     ($($test:ident),* $(,)?) => {
         $crate::common::suite!(@mod intrusive, gcroots::Intrusive, "intrusive", (), $($test),*);
@@ -44,6 +50,13 @@ macro_rules! suite {
     };
 }
 pub(crate) use suite;
+
+/// Zeal mode for a generational heap: a 4 KiB nursery (objects over
+/// about 4 KiB go to the large-object space), a minor collection before
+/// every allocation and a full one every 16th.
+pub(crate) fn gen_zeal() -> gcroots::Config {
+    gcroots::Config::zeal().with_nursery(4 << 10)
+}
 
 /// Whether the scheme's scoped roots live until their *scope* exits (the
 /// indexed scheme: a table LIFO), rather than until their *block* ends

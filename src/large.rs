@@ -1,0 +1,115 @@
+//! The large-object space of a generational heap: objects of at least
+//! [`LARGE_OBJECT_BYTES`] (or too big for the nursery) each get a block of
+//! their own, are never moved, and are marked and swept by full
+//! collections. Copying a 4 MB array at every collection is what a
+//! semispace heap does; here it is allocated once and freed once.
+//!
+//! Large objects are mature from birth: a reference from one into the
+//! nursery goes through the write barrier like any mature object's.
+
+use core::cell::Cell;
+
+use crate::object::Gc;
+use crate::space::Space;
+
+/// The size from which a generational heap allocates an object in the
+/// large-object space instead of the nursery: 8 KiB, header included.
+/// Objects larger than the nursery go there too.
+pub const LARGE_OBJECT_BYTES: usize = 8 << 10;
+
+/// One large object: its block, and the mark of the full collection in
+/// progress.
+struct Large {
+    space: Space,
+    marked: bool,
+}
+
+/// The large objects of a heap, sorted by address so that an address is
+/// found by binary search. Empty in semispace mode.
+#[derive(Default)]
+pub(crate) struct LargeObjects {
+    /// Sorted by `space.start()`; the blocks are distinct allocations, so
+    /// the ranges do not overlap.
+    objects: Vec<Large>,
+    /// Words of all the objects together.
+    words: usize,
+    /// The index of the object found last: a loop over one large array
+    /// finds it without a search.
+    last: Cell<usize>,
+}
+
+impl LargeObjects {
+    /// Words in use.
+    #[inline(always)]
+    pub(crate) fn words(&self) -> usize {
+        self.words
+    }
+
+    /// A new zeroed object of `words` words, or `None` if the system
+    /// allocator refuses. The caller writes its header.
+    pub(crate) fn alloc(&mut self, words: usize) -> Option<(Gc, *mut u64)> {
+        let space = Space::new(words)?;
+        let start = space.start();
+        let at = self.objects.partition_point(|o| o.space.start() < start);
+        let p = space.at(start);
+        self.objects.insert(
+            at,
+            Large {
+                space,
+                marked: false,
+            },
+        );
+        self.words += words;
+        Some((Gc::from_addr(start), p))
+    }
+
+    /// The index of the object that starts at `addr`, if there is one.
+    #[inline]
+    pub(crate) fn find(&self, addr: usize) -> Option<usize> {
+        let last = self.last.get();
+        if self
+            .objects
+            .get(last)
+            .is_some_and(|o| o.space.start() == addr)
+        {
+            return Some(last);
+        }
+        let i = self
+            .objects
+            .binary_search_by_key(&addr, |o| o.space.start())
+            .ok()?;
+        self.last.set(i);
+        Some(i)
+    }
+
+    /// A pointer to the header of object `i` (from [`find`](Self::find)),
+    /// with its block's provenance.
+    #[inline]
+    pub(crate) fn header(&self, i: usize) -> *mut u64 {
+        let space = &self.objects[i].space;
+        space.at(space.start())
+    }
+
+    /// Marks object `i`; whether it was unmarked (the collector then scans
+    /// it).
+    #[inline]
+    pub(crate) fn mark(&mut self, i: usize) -> bool {
+        !core::mem::replace(&mut self.objects[i].marked, true)
+    }
+
+    /// Frees every unmarked object and unmarks the rest; the number of
+    /// objects freed.
+    pub(crate) fn sweep(&mut self) -> usize {
+        let before = self.objects.len();
+        self.objects
+            .retain_mut(|o| core::mem::replace(&mut o.marked, false));
+        self.words = self.objects.iter().map(|o| o.space.words()).sum();
+        self.last.set(0);
+        before - self.objects.len()
+    }
+
+    /// Every object's header pointer.
+    pub(crate) fn headers(&self) -> impl Iterator<Item = *mut u64> + '_ {
+        self.objects.iter().map(|o| o.space.at(o.space.start()))
+    }
+}

@@ -223,8 +223,12 @@ impl<const MINOR: bool> Copier<'_, MINOR> {
             self.copy(self.from, gc)
         } else if MINOR {
             self.stays(gc)
+        } else if self.nursery.contains(gc.addr()) {
+            // A full collection of a generational heap: nursery objects are
+            // copied like mature ones.
+            self.copy(self.nursery, gc)
         } else {
-            self.forward_other(gc)
+            self.mark_large(gc)
         }
     }
 
@@ -240,14 +244,10 @@ impl<const MINOR: bool> Copier<'_, MINOR> {
         gc
     }
 
-    /// A full collection meets a reference outside the old semispace: a
-    /// nursery object (copied) or a large object (marked), in generational
-    /// mode.
+    /// A full collection meets a reference to neither semispace nor nursery:
+    /// a large object, which it marks (generational mode).
     #[inline(never)]
-    fn forward_other(&mut self, gc: Gc) -> Gc {
-        if self.nursery.contains(gc.addr()) {
-            return self.copy(self.nursery, gc);
-        }
+    fn mark_large(&mut self, gc: Gc) -> Gc {
         match self.large.find(gc.addr()) {
             Some(i) => {
                 if self.large.mark(i) {

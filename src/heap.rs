@@ -33,9 +33,10 @@
 //! objects into the mature space. Objects of at least
 //! [`LARGE_OBJECT_BYTES`](crate::LARGE_OBJECT_BYTES) (or larger than the
 //! nursery) get a block each and never move. When the nursery is full, a
-//! minor collection runs; if the mature space then lacks room for a full
-//! nursery, a full collection copies the mature space, and grows it by the
-//! rule above (also when its free room falls below one nursery). The limit
+//! minor collection runs. The nursery fills only as far as the mature
+//! space has room to take it all in; when that room is too small for the
+//! next allocation, a full collection copies the mature space, and grows
+//! it by the rule above. The limit
 //! is the same: the mature, nursery and large objects together never
 //! exceed `max_bytes`, and an allocation is refused with `OutOfMemory` only
 //! after a full collection, when the live data plus the allocation would
@@ -536,12 +537,9 @@ impl<'r, S: Scheme> Heap<'r, S> {
             self.verify("after a full collection");
         }
         // In u128: `words * 100` may not fit a u64 when the limit is near
-        // `usize::MAX`. In generational mode, also grow when the free room
-        // falls below one nursery, or minor collections would come ever
-        // more often.
-        let (live, words) = (self.top as u128, self.space.words() as u128);
-        let nursery = self.young.nursery.words() as u128;
-        if live * 100 > words * u128::from(self.config.grow_percent) || words - live < nursery {
+        // `usize::MAX`.
+        let live = self.top as u128;
+        if live * 100 > self.space.words() as u128 * u128::from(self.config.grow_percent) {
             self.target_words = self.space.words().saturating_mul(2).min(self.max_words);
         }
         let s = &mut self.stats;
@@ -740,18 +738,10 @@ impl<'r, S: Scheme> Heap<'r, S> {
             self.space.at(addr)
         } else if self.young.nursery.contains(addr) {
             self.young.nursery.at(addr)
+        } else if let Some(p) = self.young.large.header_at(addr) {
+            p
         } else {
-            self.large_header_ptr(gc)
-        }
-    }
-
-    /// [`header_ptr`](Self::header_ptr) for a large object.
-    #[inline(never)]
-    #[track_caller]
-    fn large_header_ptr(&self, gc: Gc) -> *mut u64 {
-        match self.young.large.find(gc.addr()) {
-            Some(i) => self.young.large.header(i),
-            None => crate::reference::stale(gc, "its address is in none of the heap's spaces"),
+            crate::reference::stale(gc, "its address is in none of the heap's spaces")
         }
     }
 

@@ -63,17 +63,19 @@ impl LargeObjects {
         Some((Gc::from_addr(start), p))
     }
 
-    /// The index of the object that starts at `addr`, if there is one.
-    #[inline]
+    /// The index of the object that starts at `addr`, if there is one. The
+    /// object found last is tried first, inline.
+    #[inline(always)]
     pub(crate) fn find(&self, addr: usize) -> Option<usize> {
         let last = self.last.get();
-        if self
-            .objects
-            .get(last)
-            .is_some_and(|o| o.space.start() == addr)
-        {
-            return Some(last);
+        match self.objects.get(last) {
+            Some(o) if o.space.start() == addr => Some(last),
+            _ => self.search(addr),
         }
+    }
+
+    #[inline(never)]
+    fn search(&self, addr: usize) -> Option<usize> {
         let i = self
             .objects
             .binary_search_by_key(&addr, |o| o.space.start())
@@ -82,9 +84,16 @@ impl LargeObjects {
         Some(i)
     }
 
+    /// A pointer to the header of the object that starts at `addr`, if
+    /// there is one.
+    #[inline(always)]
+    pub(crate) fn header_at(&self, addr: usize) -> Option<*mut u64> {
+        self.find(addr).map(|i| self.header(i))
+    }
+
     /// A pointer to the header of object `i` (from [`find`](Self::find)),
     /// with its block's provenance.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn header(&self, i: usize) -> *mut u64 {
         let space = &self.objects[i].space;
         space.at(space.start())

@@ -146,6 +146,7 @@ impl Gc {
     /// A value for a root that holds nothing and is never traced or read
     /// (an unlinked [`LinkedRoot`](crate::LinkedRoot)): the alignment of a
     /// word, which no object has.
+    #[cfg(any(feature = "intrusive", feature = "hybrid"))]
     #[inline(always)]
     pub(crate) const fn placeholder() -> Gc {
         Gc(NonZeroUsize::new(WORD).expect("non-zero"))

@@ -48,7 +48,11 @@ pub(crate) mod sealed {
     /// the [`Roots`](crate::Roots)) and the heap's table (for `'h`). Made by
     /// [`Heap::root_set`](crate::Heap); the one context every binding takes.
     pub struct RootSetRef<'h, 'r, S: Bindings> {
+        // Read by the list schemes only.
+        #[cfg_attr(not(any(feature = "intrusive", feature = "hybrid")), allow(dead_code))]
         pub(crate) anchor: &'r S::Anchor,
+        // Read by the table schemes only.
+        #[cfg_attr(not(any(feature = "indexed", feature = "hybrid")), allow(dead_code))]
         pub(crate) table: &'h S::Table,
     }
 
@@ -77,7 +81,11 @@ pub(crate) mod sealed {
     /// [`RootSetRef`], with the table borrowed exclusively, so that nothing
     /// else can root, read or release while the collector rewrites the roots.
     pub struct RootSetMut<'h, 'r, S: Bindings> {
+        // Read by the list schemes only.
+        #[cfg_attr(not(any(feature = "intrusive", feature = "hybrid")), allow(dead_code))]
         pub(crate) anchor: &'r S::Anchor,
+        // Read by the table schemes only.
+        #[cfg_attr(not(any(feature = "indexed", feature = "hybrid")), allow(dead_code))]
         pub(crate) table: &'h mut S::Table,
     }
 

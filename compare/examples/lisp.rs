@@ -9,7 +9,9 @@
 //!
 //! print the same thing (the scheme goes to stderr). With a file argument
 //! it runs that file; otherwise it runs a demo. `--zeal` collects before
-//! every allocation, with poisoning and verification on.
+//! every allocation, with poisoning and verification on; `--gen` makes the
+//! heap generational (with `--zeal`: a 4 KiB nursery, a minor collection
+//! before every allocation).
 //!
 //! The evaluator itself is `gcroots_compare::workloads::interp`: a tree walker
 //! generic over `S: Scheme`, holding its temporaries in `root!`s under
@@ -100,13 +102,14 @@ fn run<S: Scheme>(src: &str, config: Config) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let mut config = Config::default();
+    let (mut zeal, mut generational) = (false, false);
     let mut src = DEMO.to_owned();
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
-            "--zeal" => config = Config::zeal(),
+            "--zeal" => zeal = true,
+            "--gen" => generational = true,
             "-h" | "--help" => {
-                println!("usage: lisp [--zeal] [FILE]");
+                println!("usage: lisp [--zeal] [--gen] [FILE]");
                 return ExitCode::SUCCESS;
             }
             path => match std::fs::read_to_string(path) {
@@ -118,6 +121,12 @@ fn main() -> ExitCode {
             },
         }
     }
+    let config = match (zeal, generational) {
+        (false, false) => Config::default(),
+        (true, false) => Config::zeal(),
+        (false, true) => Config::generational(),
+        (true, true) => Config::zeal().with_nursery(4 << 10),
+    };
     eprintln!("lisp: rooting scheme `{}`", Selected::NAME);
     // The evaluator recurses on the Rust stack, one frame per call.
     let worker = std::thread::Builder::new()

@@ -13,13 +13,16 @@ fn fixture(name: &str) -> std::path::PathBuf {
 }
 
 const CSV: &str = "\
-workload,size,scheme,median_ns,min_ns,max_ns,checksum,collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns
-gcbench,16,intrusive,250000000,245000000,260000000,1395402,35,100,4000,311488600,419,70000000
-gcbench,16,indexed,300000000,290000000,310000000,1395402,35,100,4000,311488600,419,71000000
-gcbench,16,hybrid,252000000,249000000,255000000,1395402,35,100,4000,311488600,419,70500000
-access,20000000,intrusive,48000000,47000000,49000000,360000000,1,8,192,192,8,1000
-access,20000000,indexed,67000000,66000000,68000000,360000000,1,8,192,192,8,1000
-access,20000000,hybrid,48500000,47500000,49500000,360000000,1,8,192,192,8,1000
+workload,size,scheme,median_ns,min_ns,max_ns,checksum,collections,minor_collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns
+gcbench,16,intrusive,250000000,245000000,260000000,1395402,35,0,100,4000,311488600,419,70000000
+gcbench,16,indexed,300000000,290000000,310000000,1395402,35,0,100,4000,311488600,419,71000000
+gcbench,16,hybrid,252000000,249000000,255000000,1395402,35,0,100,4000,311488600,419,70500000
+gcbench (gen),16,intrusive,200000000,195000000,210000000,1395402,90,88,100,4000,31148860,500,20000000
+gcbench (gen),16,indexed,240000000,230000000,250000000,1395402,90,88,100,4000,31148860,500,21000000
+gcbench (gen),16,hybrid,202000000,199000000,205000000,1395402,90,88,100,4000,31148860,500,20500000
+access,20000000,intrusive,48000000,47000000,49000000,360000000,1,0,8,192,192,8,1000
+access,20000000,indexed,67000000,66000000,68000000,360000000,1,0,8,192,192,8,1000
+access,20000000,hybrid,48500000,47500000,49500000,360000000,1,0,8,192,192,8,1000
 ";
 
 #[test]
@@ -57,10 +60,24 @@ fn the_workloads_table_comes_from_the_csv() {
 | workload | size | intrusive (median) | indexed (median) | hybrid (median) | intrusive/best other | indexed/best other | hybrid/best other | checksum | collections | bytes copied | roots scanned |
 |---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|
 | gcbench | 16 | 250 ms | 300 ms | 252 ms | 0.99 | 1.20 | 1.01 | match | 35 | 311488600 | 419 |
+| gcbench (gen) | 16 | 200 ms | 240 ms | 202 ms | 0.99 | 1.20 | 1.01 | match | 90 (88 minor) | 31148860 | 500 |
 | access | 20000000 | 48.0 ms | 67.0 ms | 48.5 ms | 0.99 | 1.40 | 1.01 | match | 1 | 192 | 8 |
 "
     );
     assert!(record::from_csv("not,a,report\n").is_err());
+}
+
+#[test]
+fn the_modes_table_sets_each_generational_row_against_its_semispace_row() {
+    let records = record::from_csv(CSV).unwrap();
+    assert_eq!(
+        readme::modes_table(&records),
+        "\
+| workload | intrusive gen/semispace | indexed gen/semispace | hybrid gen/semispace | bytes copied, semispace → gen | collections, semispace → gen |
+|---|--:|--:|--:|--:|--:|
+| gcbench | 0.80 | 0.80 | 0.80 | 311488600 → 31148860 | 35 → 90 (88 minor) |
+"
+    );
 }
 
 #[test]
@@ -72,11 +89,11 @@ fn the_baseline_flags_only_moves_beyond_the_noise() {
     now[1].median_ns = 240_000_000;
     now[1].min_ns = 235_000_000;
     now[1].max_ns = 245_000_000;
-    now[3].median_ns = 49_000_000;
-    now[3].min_ns = 48_500_000;
-    now[3].max_ns = 49_500_000;
+    now[6].median_ns = 49_000_000;
+    now[6].min_ns = 48_500_000;
+    now[6].max_ns = 49_500_000;
     let changes = baseline::compare(&now, &before);
-    assert_eq!(changes.len(), 6);
+    assert_eq!(changes.len(), 9);
     let moved: Vec<(&str, &str)> = changes
         .iter()
         .filter(|c| c.moved)

@@ -6,7 +6,9 @@
 use core::pin::Pin;
 use core::ptr::{self, NonNull};
 
-use gcroots_intrusive::{PooledRoot, RootList, StackRoot, VecRoot};
+#[cfg(feature = "intrusive")]
+use gcroots_intrusive::PooledRoot;
+use gcroots_intrusive::{RootList, StackRoot, VecRoot};
 
 use crate::error::RootError;
 use crate::object::Gc;
@@ -82,11 +84,14 @@ pub(crate) unsafe fn store(list: &RootList<Gc>, root: &Stack, gc: Gc) -> Result<
     Ok(())
 }
 
+// Long-lived roots: the hybrid scheme keeps them in the table instead.
+#[cfg(feature = "intrusive")]
 #[inline(always)]
 pub(crate) fn persist(list: &RootList<Gc>, gc: Gc) -> PooledRoot<'_, Gc> {
     PooledRoot::new(list, gc)
 }
 
+#[cfg(feature = "intrusive")]
 #[inline(always)]
 pub(crate) fn load_persistent(
     list: &RootList<Gc>,
@@ -96,6 +101,7 @@ pub(crate) fn load_persistent(
     Ok(root.load())
 }
 
+#[cfg(feature = "intrusive")]
 #[inline(always)]
 pub(crate) fn store_persistent(
     list: &RootList<Gc>,
@@ -107,6 +113,7 @@ pub(crate) fn store_persistent(
     Ok(())
 }
 
+#[cfg(feature = "intrusive")]
 pub(crate) fn release(list: &RootList<Gc>, root: PooledRoot<'_, Gc>) -> Result<(), RootError> {
     // A root of another list is dropped all the same, which gives its
     // slot back to its own list: nothing leaks, but the caller is told.
@@ -127,6 +134,7 @@ pub(crate) fn root_vec<'s, 'r: 's>(
     NonNull::from(node.get_ref()).cast()
 }
 
+#[cfg(feature = "intrusive")]
 pub(crate) fn persist_vec(list: &RootList<Gc>) -> Pin<Box<VecRoot<'_, Gc>>> {
     VecRoot::boxed(list)
 }

@@ -23,16 +23,18 @@ static int failures = 0;
 
 #define OK(call) CHECK((call) == GCR_OK)
 
-static gcr_config_t zeal(void) {
+/* Zeal mode; generational with a nursery of `nursery` bytes if not 0. */
+static gcr_config_t zeal(size_t nursery) {
     gcr_config_t c;
     gcr_config_default(&c, true);
+    c.nursery_bytes = nursery;
     return c;
 }
 
 /* ---- intrusive -------------------------------------------------------- */
 
-static void intrusive_roots_follow_their_objects(void) {
-    gcr_config_t c = zeal();
+static void intrusive_roots_follow_their_objects(size_t nursery) {
+    gcr_config_t c = zeal(nursery);
     gcr_intrusive_heap_t *heap = NULL;
     OK(gcr_intrusive_heap_new(&c, &heap));
     gcr_intrusive_root_t a, b, list;
@@ -155,8 +157,8 @@ static void intrusive_bad_input(void) {
 
 /* ---- indexed ---------------------------------------------------------- */
 
-static void indexed_roots_follow_their_objects(void) {
-    gcr_config_t c = zeal();
+static void indexed_roots_follow_their_objects(size_t nursery) {
+    gcr_config_t c = zeal(nursery);
     gcr_indexed_heap_t *heap = NULL;
     OK(gcr_indexed_heap_new(&c, &heap));
     gcr_indexed_root_t a, b, list;
@@ -256,9 +258,12 @@ int main(int argc, char **argv) {
         memcpy_a_linked_root();
         return 0;
     }
-    intrusive_roots_follow_their_objects();
+    /* Semispace, then generational with a 4 KiB nursery. */
+    for (size_t nursery = 0; nursery <= 4096; nursery += 4096) {
+        intrusive_roots_follow_their_objects(nursery);
+        indexed_roots_follow_their_objects(nursery);
+    }
     intrusive_bad_input();
-    indexed_roots_follow_their_objects();
     indexed_bad_input();
     if (failures) {
         fprintf(stderr, "%d checks failed\n", failures);

@@ -17,6 +17,15 @@
 //! - `copy`: one collection of GCBench's long-lived data (a depth-16 tree
 //!   and a 4 MB array), against `copy_nonoverlapping` of the same bytes:
 //!   how close object-by-object Cheney copying comes to a bulk copy.
+//! - `barrier`: one reference store into a field, against a plain store
+//!   into a slice: in a semispace heap (the barrier's first test fails at
+//!   once), and in a generational heap storing a young object into a young
+//!   one (no barrier work) and into a mature one (the remembered bit is
+//!   already set after the first store).
+//! - `minor_root_scan/N`: one minor collection of an empty nursery with N
+//!   long-lived roots to mature objects: the root scan alone, which a
+//!   generational collector pays at every minor collection, against a loop
+//!   that reads N pointers and range-checks each.
 
 // criterion's `criterion_group!` defines an undocumented public function.
 #![allow(missing_docs)]
@@ -28,7 +37,7 @@ use std::pin::pin;
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use gcroots::{Config, Heap, Indexed, Intrusive, Persistent, Roots, Scheme, Shape, root};
+use gcroots::{Config, Heap, Hybrid, Indexed, Intrusive, Persistent, Roots, Scheme, Shape, root};
 use gcroots_compare::workloads::gcbench;
 use gcroots_indexed::RootTable;
 use gcroots_intrusive::{PersistentRoot, PooledRoot, RootList, StackRoot};
@@ -220,6 +229,7 @@ fn read(c: &mut Criterion) {
     });
     read_roots::<Intrusive>(&mut g);
     read_roots::<Indexed>(&mut g);
+    read_roots::<Hybrid>(&mut g);
     g.finish();
 }
 
@@ -277,6 +287,9 @@ fn collect(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("indexed", n), |b| {
             b.iter_custom(|iters| collect_with_roots::<Indexed>(n, iters))
         });
+        g.bench_function(BenchmarkId::new("hybrid", n), |b| {
+            b.iter_custom(|iters| collect_with_roots::<Hybrid>(n, iters))
+        });
         g.finish();
     }
 }
@@ -328,6 +341,106 @@ fn copy(c: &mut Criterion) {
     g.finish();
 }
 
+/// Stores `iters` times into field 0 of `target`, alternating two values
+/// (rooted), in a heap made with `config`; `promote` first makes `target`
+/// mature with a full collection.
+fn stores<S: Scheme>(config: Config, promote: bool, iters: u64) -> Duration {
+    let roots = Roots::<S>::new();
+    let mut heap = Heap::new(&roots, config).unwrap();
+    root!(heap, let target = heap.alloc(Shape::new(1, 0)).unwrap());
+    if promote {
+        heap.collect();
+    }
+    root!(heap, let a = heap.alloc(Shape::new(0, 8)).unwrap());
+    root!(heap, let b = heap.alloc(Shape::new(0, 8)).unwrap());
+    let (t, a, b) = (heap.get(&target), heap.get(&a), heap.get(&b));
+    let start = Instant::now();
+    for i in 0..iters {
+        black_box(t).set_field(0, Some(if i & 1 == 0 { a } else { b }));
+    }
+    start.elapsed()
+}
+
+fn barrier(c: &mut Criterion) {
+    let mut g = c.benchmark_group("barrier");
+    let mut slots = vec![0usize; 2];
+    g.bench_function("floor_plain_store", |b| {
+        let mut i = 0usize;
+        b.iter(|| {
+            i = i.wrapping_add(1);
+            black_box(&mut slots)[0] = 0x1000 + (i & 1) * 8;
+        })
+    });
+    macro_rules! per_scheme {
+        ($($scheme:ty),*) => {$(
+            g.bench_function(format!("{}/semispace", <$scheme>::NAME), |b| {
+                b.iter_custom(|iters| stores::<$scheme>(Config::default(), false, iters))
+            });
+            g.bench_function(format!("{}/gen_young_into_young", <$scheme>::NAME), |b| {
+                b.iter_custom(|iters| stores::<$scheme>(Config::generational(), false, iters))
+            });
+            g.bench_function(format!("{}/gen_young_into_mature", <$scheme>::NAME), |b| {
+                b.iter_custom(|iters| stores::<$scheme>(Config::generational(), true, iters))
+            });
+        )*};
+    }
+    per_scheme!(Intrusive, Indexed);
+    g.finish();
+}
+
+/// Times `iters` minor collections of an empty nursery, with `n` long-lived
+/// roots to mature objects.
+fn minor_collections<S: Scheme>(n: usize, iters: u64) -> Duration {
+    let roots = Roots::<S>::new();
+    let config = Config {
+        initial_bytes: (n * 24 * 4).max(1 << 20),
+        ..Config::generational()
+    };
+    let mut heap = Heap::new(&roots, config).unwrap();
+    let set = heap.roots();
+    let held: Vec<Persistent<'_, S>> = (0..n)
+        .map(|_| set.persist(heap.alloc(Shape::new(1, 8)).unwrap()))
+        .collect();
+    heap.collect(); // every object is mature
+    let copied = heap.stats().bytes_copied;
+    let start = Instant::now();
+    for _ in 0..iters {
+        heap.collect_minor();
+    }
+    let elapsed = start.elapsed();
+    assert_eq!(heap.stats().bytes_copied, copied, "nothing to promote");
+    drop(held);
+    elapsed
+}
+
+fn minor_root_scan(c: &mut Criterion) {
+    for n in [1_000usize, 100_000] {
+        let mut g = c.benchmark_group(format!("minor_root_scan/{n}"));
+        g.throughput(Throughput::Elements(n as u64));
+        let pointers: Vec<usize> = (0..n).map(|i| 0x10_0000 + i * 24).collect();
+        let (start, len) = (0x4000_0000usize, 1usize << 20);
+        g.bench_function("floor_range_check_each", |b| {
+            b.iter(|| {
+                let young = black_box(&pointers)
+                    .iter()
+                    .filter(|&&p| p.wrapping_sub(start) < len)
+                    .count();
+                black_box(young)
+            })
+        });
+        g.bench_function(BenchmarkId::new("intrusive", n), |b| {
+            b.iter_custom(|iters| minor_collections::<Intrusive>(n, iters))
+        });
+        g.bench_function(BenchmarkId::new("indexed", n), |b| {
+            b.iter_custom(|iters| minor_collections::<Indexed>(n, iters))
+        });
+        g.bench_function(BenchmarkId::new("hybrid", n), |b| {
+            b.iter_custom(|iters| minor_collections::<Hybrid>(n, iters))
+        });
+        g.finish();
+    }
+}
+
 criterion_group!(
     benches,
     create_drop,
@@ -335,6 +448,8 @@ criterion_group!(
     drop_order,
     read,
     collect,
-    copy
+    copy,
+    barrier,
+    minor_root_scan
 );
 criterion_main!(benches);

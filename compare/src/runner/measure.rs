@@ -1,21 +1,64 @@
-//! Running the workloads: every selected workload under every enabled
-//! scheme, alternating the schemes run by run, keeping the median.
+//! Running the workloads: every selected workload in every selected heap
+//! mode under every enabled scheme, alternating the schemes run by run,
+//! keeping the median.
 
 use std::io::IsTerminal as _;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use gcroots::{Scheme, Stats};
+use gcroots::{Config, Scheme, Stats};
 
 use super::options::Options;
 use crate::workloads::{self, Workload};
 
-/// One workload's results: a row of the report.
+/// How the heap collects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The workload's own configuration: a semispace heap.
+    Semispace,
+    /// The same with a nursery (of [`Config::NURSERY_BYTES`] unless
+    /// `--nursery` says otherwise).
+    Generational,
+}
+
+impl Mode {
+    /// Both, in report order.
+    pub const ALL: [Mode; 2] = [Mode::Semispace, Mode::Generational];
+
+    /// The name `--modes` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Semispace => "semispace",
+            Mode::Generational => "generational",
+        }
+    }
+
+    /// A workload's row label in this mode: its name, with ` (gen)` in
+    /// generational mode.
+    pub fn label(self, workload: &str) -> String {
+        match self {
+            Mode::Semispace => workload.to_owned(),
+            Mode::Generational => format!("{workload}{GEN}"),
+        }
+    }
+
+    fn config(self, base: Config, nursery: usize) -> Config {
+        match self {
+            Mode::Semispace => base,
+            Mode::Generational => base.with_nursery(nursery),
+        }
+    }
+}
+
+/// What a generational row's label ends with.
+pub const GEN: &str = " (gen)";
+
+/// One workload's results in one mode: a row of the report.
 #[derive(Debug)]
 pub struct Row {
-    /// The workload's name.
-    pub workload: &'static str,
+    /// The workload's name, with its mode ([`Mode::label`]).
+    pub workload: String,
     /// The size it ran at.
     pub size: u64,
     /// One result per enabled scheme: intrusive, indexed, hybrid.
@@ -52,52 +95,71 @@ impl Row {
 /// share a row.
 struct Entry {
     workload: &'static str,
+    mode: Mode,
     full: u64,
     scheme: &'static str,
     run: Box<dyn Fn(u64) -> (Duration, u64, Stats)>,
 }
 
-fn entries<S: Scheme>() -> impl Iterator<Item = Entry> {
-    workloads::all::<S>()
-        .into_iter()
-        .map(|w: Workload<S>| Entry {
-            workload: w.name,
-            full: w.full,
-            scheme: S::NAME,
-            run: Box::new(move |size| {
-                let (checksum, stats, elapsed) = w
-                    .run_timed(size, None)
-                    .unwrap_or_else(|e| panic!("{} under {}: {e}", w.name, S::NAME));
-                (elapsed, checksum, stats)
-            }),
-        })
+fn entries<S: Scheme>(nursery: usize) -> impl Iterator<Item = Entry> {
+    Mode::ALL.into_iter().flat_map(move |mode| {
+        workloads::all::<S>()
+            .into_iter()
+            .map(move |w: Workload<S>| Entry {
+                workload: w.name,
+                mode,
+                full: w.full,
+                scheme: S::NAME,
+                run: Box::new(move |size| {
+                    let config = mode.config((w.config)(), nursery);
+                    let (checksum, stats, elapsed) =
+                        w.run_timed(size, Some(config)).unwrap_or_else(|e| {
+                            panic!("{} ({}) under {}: {e}", w.name, mode.name(), S::NAME)
+                        });
+                    (elapsed, checksum, stats)
+                }),
+            })
+    })
 }
 
-/// Every workload under every enabled scheme, grouped by workload in the
-/// order the workloads are listed.
-fn all_entries() -> Vec<Vec<Entry>> {
+/// Every workload in both modes under every enabled scheme, grouped by
+/// workload and mode, in the order the workloads are listed (each
+/// workload's semispace row, then its generational row).
+fn all_entries(nursery: usize) -> Vec<Vec<Entry>> {
     let mut flat = Vec::new();
     #[cfg(feature = "intrusive")]
-    flat.extend(entries::<gcroots::Intrusive>());
+    flat.extend(entries::<gcroots::Intrusive>(nursery));
     #[cfg(feature = "indexed")]
-    flat.extend(entries::<gcroots::Indexed>());
+    flat.extend(entries::<gcroots::Indexed>(nursery));
     #[cfg(feature = "hybrid")]
-    flat.extend(entries::<gcroots::Hybrid>());
+    flat.extend(entries::<gcroots::Hybrid>(nursery));
     let mut groups: Vec<Vec<Entry>> = Vec::new();
     for e in flat {
-        match groups.iter_mut().find(|g| g[0].workload == e.workload) {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].workload == e.workload && g[0].mode == e.mode)
+        {
             Some(g) => g.push(e),
             None => groups.push(vec![e]),
         }
     }
+    let names: Vec<&str> = workloads::all::<gcroots::Selected>()
+        .iter()
+        .map(|w| w.name)
+        .collect();
+    let order = |e: &Entry| {
+        let i = names.iter().position(|n| *n == e.workload);
+        (i.unwrap_or(usize::MAX), e.mode == Mode::Generational)
+    };
+    groups.sort_by_key(|g| order(&g[0]));
     groups
 }
 
 /// Runs the selected workloads; `Err` if none is selected.
 pub fn measure(options: &Options) -> Result<Vec<Row>, String> {
-    let chosen: Vec<Vec<Entry>> = all_entries()
+    let chosen: Vec<Vec<Entry>> = all_entries(options.nursery)
         .into_iter()
-        .filter(|g| options.selects(g[0].workload))
+        .filter(|g| options.selects(g[0].workload) && options.modes.contains(&g[0].mode))
         .collect();
     if chosen.is_empty() {
         return Err("no workload matches --workloads (try --list)".into());
@@ -116,7 +178,7 @@ pub fn measure(options: &Options) -> Result<Vec<Row>, String> {
     });
     let mut rows = Vec::new();
     for (i, group) in chosen.into_iter().enumerate() {
-        let name = group[0].workload;
+        let name = group[0].mode.label(group[0].workload);
         let size = ((group[0].full as f64 * options.scale).round() as u64).max(1);
         if bar.is_none() {
             eprintln!("[{}/{count}] {name} (size {size})", i + 1);
@@ -154,7 +216,7 @@ pub fn measure(options: &Options) -> Result<Vec<Row>, String> {
             })
             .collect();
         rows.push(Row {
-            workload: name,
+            workload: name.clone(),
             size,
             results,
         });

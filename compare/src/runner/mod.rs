@@ -148,6 +148,10 @@ fn write_report(
     let mut md = format!("# gcroots comparison\n\n{}\n\n", provenance(options));
     md.push_str(&readme::workloads_table(records));
     md.push_str("\n![every workload under every scheme](workloads.svg)\n");
+    let modes = readme::modes_table(records);
+    if modes.lines().count() > 2 {
+        let _ = write!(md, "\n## Generational against semispace\n\n{modes}");
+    }
     if let Some(changes) = changes {
         let _ = write!(
             md,
@@ -181,6 +185,7 @@ fn write_report(
 fn print_readme(options: &Options) -> Result<(), String> {
     let records = read_csv(&options.out.join("report.csv"))?;
     println!("{}", readme::workloads_table(&records));
+    println!("{}", readme::modes_table(&records));
     let estimates = criterion::read(&options.criterion);
     if estimates.is_empty() {
         eprintln!(

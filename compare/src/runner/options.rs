@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use super::measure::Mode;
+
 /// `--help`.
 pub(crate) const HELP: &str = "\
 gcroots: the same workloads under every GC rooting scheme, side by side.
@@ -12,6 +14,10 @@ USAGE:
 OPTIONS:
     --workloads A,B,..  run only these workloads (a name, or a prefix such as
                         `many_roots`); default: all
+    --modes A,B         heap modes: semispace, generational (a nursery of
+                        1 MiB; rows marked (gen)); default: both
+    --nursery BYTES     the nursery size of the generational rows
+                        (default 1048576)
     --scale X           multiply every workload's size by X (default 1)
     --reps N            runs per workload and scheme, median reported
                         (default 5; the schemes alternate run by run)
@@ -40,6 +46,10 @@ pub struct Options {
     /// Only the workloads whose names match one of these (exactly or as a
     /// prefix); all if `None`.
     pub workloads: Option<Vec<String>>,
+    /// The heap modes to run.
+    pub modes: Vec<Mode>,
+    /// The nursery size in generational mode.
+    pub nursery: usize,
     /// Multiplies every workload's full size.
     pub scale: f64,
     /// Runs per workload and scheme.
@@ -60,6 +70,8 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             workloads: None,
+            modes: Mode::ALL.to_vec(),
+            nursery: gcroots::Config::NURSERY_BYTES,
             scale: 1.0,
             reps: 5,
             out: PathBuf::from("report"),
@@ -92,6 +104,23 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, S
             "--workloads" => {
                 let v = value("--workloads")?;
                 options.workloads = Some(v.split(',').map(str::to_owned).collect());
+            }
+            "--modes" => {
+                let v = value("--modes")?;
+                options.modes = v
+                    .split(',')
+                    .map(|m| {
+                        Mode::ALL.into_iter().find(|x| x.name() == m).ok_or(format!(
+                            "--modes takes semispace and generational, not `{m}`"
+                        ))
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
+            "--nursery" => {
+                let v = value("--nursery")?;
+                options.nursery = v.parse().ok().filter(|&n| n >= 8).ok_or(format!(
+                    "--nursery wants a size in bytes of 8 or more, not `{v}`"
+                ))?;
             }
             "--scale" => {
                 let v = value("--scale")?;

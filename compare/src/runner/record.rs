@@ -22,8 +22,10 @@ pub struct Record {
     pub max_ns: u128,
     /// The workload's checksum.
     pub checksum: u64,
-    /// Collections run.
+    /// Collections run, minor and full.
     pub collections: u64,
+    /// Of those, minor collections.
+    pub minor_collections: u64,
     /// Objects allocated.
     pub objects_allocated: u64,
     /// Bytes allocated.
@@ -37,7 +39,7 @@ pub struct Record {
 }
 
 /// The CSV header.
-const HEADER: &str = "workload,size,scheme,median_ns,min_ns,max_ns,checksum,collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns";
+const HEADER: &str = "workload,size,scheme,median_ns,min_ns,max_ns,checksum,collections,minor_collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns";
 
 /// The records of measured rows.
 pub fn records(rows: &[Row]) -> Vec<Record> {
@@ -52,6 +54,7 @@ pub fn records(rows: &[Row]) -> Vec<Record> {
                 max_ns: m.max.as_nanos(),
                 checksum: m.checksum,
                 collections: m.stats.collections,
+                minor_collections: m.stats.minor_collections,
                 objects_allocated: m.stats.objects_allocated,
                 bytes_allocated: m.stats.bytes_allocated,
                 bytes_copied: m.stats.bytes_copied,
@@ -68,7 +71,7 @@ pub fn to_csv(records: &[Record]) -> String {
     for r in records {
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             r.workload,
             r.size,
             r.scheme,
@@ -77,6 +80,7 @@ pub fn to_csv(records: &[Record]) -> String {
             r.max_ns,
             r.checksum,
             r.collections,
+            r.minor_collections,
             r.objects_allocated,
             r.bytes_allocated,
             r.bytes_copied,
@@ -100,7 +104,7 @@ pub fn from_csv(text: &str) -> Result<Vec<Record>, String> {
         .map(|(i, line)| {
             let f: Vec<&str> = line.split(',').collect();
             let bad = || format!("report.csv line {}: `{line}`", i + 2);
-            if f.len() != 13 {
+            if f.len() != 14 {
                 return Err(bad());
             }
             let n = |k: usize| f[k].parse::<u64>().map_err(|_| bad());
@@ -114,11 +118,12 @@ pub fn from_csv(text: &str) -> Result<Vec<Record>, String> {
                 max_ns: t(5)?,
                 checksum: n(6)?,
                 collections: n(7)?,
-                objects_allocated: n(8)?,
-                bytes_allocated: n(9)?,
-                bytes_copied: n(10)?,
-                roots_scanned: n(11)?,
-                gc_ns: t(12)?,
+                minor_collections: n(8)?,
+                objects_allocated: n(9)?,
+                bytes_allocated: n(10)?,
+                bytes_copied: n(11)?,
+                roots_scanned: n(12)?,
+                gc_ns: t(13)?,
             })
         })
         .collect()

@@ -90,7 +90,13 @@ pub fn cells(records: &[Record]) -> Vec<Vec<String>> {
             }
             .to_owned(),
         );
-        line.push(joined(row.iter().map(|r| r.collections)));
+        let minor = joined(row.iter().map(|r| r.minor_collections));
+        let collections = joined(row.iter().map(|r| r.collections));
+        line.push(if minor == "0" {
+            collections
+        } else {
+            format!("{collections} ({minor} minor)")
+        });
         line.push(joined(row.iter().map(|r| r.bytes_copied)));
         line.push(joined(row.iter().map(|r| r.roots_scanned)));
         out.push(line);

@@ -149,9 +149,9 @@ impl<'r, S: Scheme> Heap<'r, S> {
     /// the next allocation.
     #[inline]
     pub fn alloc(&mut self, shape: Shape) -> Result<Ref<'_, S>, AllocError> {
-        let gc = self.alloc_gc(shape)?;
-        // SAFETY: `gc` is the object just allocated in the current space.
-        Ok(unsafe { Ref::new(self, gc) })
+        let header = self.alloc_gc(shape)?;
+        // SAFETY: `header` is the object just allocated.
+        Ok(unsafe { Ref::from_header(self, header) })
     }
 
     /// Allocates an object whose first fields are set from `fields`, which
@@ -187,10 +187,10 @@ impl<'r, S: Scheme> Heap<'r, S> {
             shape.fields()
         );
         fields.check(self);
-        let gc = self.alloc_gc(shape)?;
+        let header = self.alloc_gc(shape)?;
         let heap: &Self = self;
-        // SAFETY: `gc` is the object just allocated in the current space.
-        let obj = unsafe { Ref::new(heap, gc) };
+        // SAFETY: `header` is the object just allocated.
+        let obj = unsafe { Ref::from_header(heap, header) };
         fields.write(heap, obj);
         Ok(obj)
     }
@@ -220,18 +220,19 @@ impl<'r, S: Scheme> Heap<'r, S> {
         shape: Shape,
         init: impl FnOnce(&Heap<'r, S>, Ref<'_, S>),
     ) -> Result<Ref<'_, S>, AllocError> {
-        let gc = self.alloc_gc(shape)?;
+        let header = self.alloc_gc(shape)?;
         let heap: &Self = self;
-        // SAFETY: `gc` is the object just allocated in the current space;
-        // `init` only gets shared borrows of the heap, so nothing can move it
-        // before it is returned.
-        let obj = unsafe { Ref::new(heap, gc) };
+        // SAFETY: `header` is the object just allocated; `init` only gets
+        // shared borrows of the heap, so nothing can move it before it is
+        // returned.
+        let obj = unsafe { Ref::from_header(heap, header) };
         init(heap, obj);
         Ok(obj)
     }
 
     #[inline(always)]
-    fn alloc_gc(&mut self, shape: Shape) -> Result<Gc, AllocError> {
+    /// Allocates an object; a pointer to its header.
+    fn alloc_gc(&mut self, shape: Shape) -> Result<*mut u64, AllocError> {
         let words = match shape.words() {
             Some(w) if w <= self.max_words => w,
             _ => {
@@ -254,7 +255,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
                     // SAFETY: words `top - words .. top` of the nursery are
                     // inside it (`limit <= nursery words`) and hold nothing
                     // live.
-                    return Ok(unsafe { self.init_object(p, addr, shape, words) });
+                    return Ok(unsafe { self.init_object(p, shape, words) });
                 }
             } else if self.space.words() - self.top >= words {
                 let addr = self.space.addr_of(self.top);
@@ -262,20 +263,20 @@ impl<'r, S: Scheme> Heap<'r, S> {
                 let p = self.space.at(addr);
                 // SAFETY: words `top - words .. top` are inside `space`
                 // (checked above) and hold nothing live.
-                return Ok(unsafe { self.init_object(p, addr, shape, words) });
+                return Ok(unsafe { self.init_object(p, shape, words) });
             }
         }
         self.alloc_slow(shape, words)
     }
 
-    /// Writes the header of a new object and zeroes the rest.
+    /// Writes the header of a new object and zeroes the rest; `p`.
     ///
     /// # Safety
     ///
-    /// `p`, the address `addr` with its block's provenance, must be valid
-    /// for writing `words` words that hold nothing live.
+    /// `p`, with its block's provenance, must be valid for writing `words`
+    /// words that hold nothing live.
     #[inline(always)]
-    unsafe fn init_object(&mut self, p: *mut u64, addr: usize, shape: Shape, words: usize) -> Gc {
+    unsafe fn init_object(&mut self, p: *mut u64, shape: Shape, words: usize) -> *mut u64 {
         // SAFETY: the caller's guarantee.
         unsafe {
             p.write(Header::encode(shape));
@@ -283,21 +284,21 @@ impl<'r, S: Scheme> Heap<'r, S> {
         }
         self.stats.objects_allocated += 1;
         self.stats.bytes_allocated += (words * WORD) as u64;
-        Gc::from_addr(addr)
+        p
     }
 
     /// Logs the root count if asked, makes room (collecting always in stress
     /// mode; otherwise if `words` do not fit), and allocates.
     #[cold]
     #[inline(never)]
-    fn alloc_slow(&mut self, shape: Shape, words: usize) -> Result<Gc, AllocError> {
+    fn alloc_slow(&mut self, shape: Shape, words: usize) -> Result<*mut u64, AllocError> {
         if self.root_log.is_some() {
             let count = self.root_count();
             if let Some(log) = &mut self.root_log {
                 log.push(count);
             }
         }
-        let (p, addr) = if self.young.on() {
+        let p = if self.young.on() {
             self.alloc_generational(words)?
         } else {
             if self.config.stress || self.space.words() - self.top < words {
@@ -305,11 +306,11 @@ impl<'r, S: Scheme> Heap<'r, S> {
             }
             let addr = self.space.addr_of(self.top);
             self.top += words;
-            (self.space.at(addr), addr)
+            self.space.at(addr)
         };
         // SAFETY: `alloc_generational` and `make_room` left `words` free
         // words at `p` (see each).
-        Ok(unsafe { self.init_object(p, addr, shape, words) })
+        Ok(unsafe { self.init_object(p, shape, words) })
     }
 
     fn make_room(&mut self, words: usize) -> Result<(), AllocError> {
@@ -335,8 +336,8 @@ impl<'r, S: Scheme> Heap<'r, S> {
     }
 
     /// The generational slow path: a pointer to `words` free words (in the
-    /// nursery, or a large object's block) and their address.
-    fn alloc_generational(&mut self, words: usize) -> Result<(*mut u64, usize), AllocError> {
+    /// nursery, or a large object's block).
+    fn alloc_generational(&mut self, words: usize) -> Result<*mut u64, AllocError> {
         if self.config.stress {
             self.young.stress_count = self.young.stress_count.wrapping_add(1);
             if self.young.stress_count % STRESS_FULL_EVERY == 0 {
@@ -354,7 +355,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
         let y = &mut self.young;
         let addr = y.nursery.addr_of(y.top);
         y.top += words;
-        Ok((y.nursery.at(addr), addr))
+        Ok(y.nursery.at(addr))
     }
 
     /// Makes `words` fit the nursery: a minor collection, then a full one,
@@ -382,17 +383,17 @@ impl<'r, S: Scheme> Heap<'r, S> {
     }
 
     /// A large object of `words` words, in a block of its own.
-    fn alloc_large(&mut self, words: usize) -> Result<(*mut u64, usize), AllocError> {
+    fn alloc_large(&mut self, words: usize) -> Result<*mut u64, AllocError> {
         // Each term is at most `max_words <= usize::MAX / WORD`: no overflow.
         if self.used_words() + words > self.max_words {
             self.collect();
             self.check_limit(words)?;
         }
-        let (gc, p) = self.young.large.alloc(words).ok_or(AllocError::System {
+        let p = self.young.large.alloc(words).ok_or(AllocError::System {
             bytes: words * WORD,
         })?;
         self.update_nursery_limit();
-        Ok((p, gc.addr()))
+        Ok(p)
     }
 
     /// After a full collection: `OutOfMemory` if the live data and `words`
@@ -431,6 +432,10 @@ impl<'r, S: Scheme> Heap<'r, S> {
     /// roots into the other semispace (growing it first if the policy asks)
     /// and rewrites the roots. In generational mode the nursery is emptied
     /// into the mature space too, and unreachable large objects are freed.
+    ///
+    /// Never inlined: inlined into a loop that collects now and then, it
+    /// took registers from the loop's fast path.
+    #[inline(never)]
     pub fn collect(&mut self) {
         if self.target_words > self.space.words() && self.grow(self.target_words).is_ok() {
             return;
@@ -446,6 +451,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
     /// roots and the remembered objects reach into the mature space, and
     /// empties the nursery. In semispace mode, a full collection
     /// ([`collect`](Self::collect)).
+    #[inline(never)]
     pub fn collect_minor(&mut self) {
         if !self.young.on() {
             return self.collect();
@@ -738,11 +744,22 @@ impl<'r, S: Scheme> Heap<'r, S> {
             self.space.at(addr)
         } else if self.young.nursery.contains(addr) {
             self.young.nursery.at(addr)
-        } else if let Some(p) = self.young.large.header_at(addr) {
+        } else if let Some(p) = self.large_header_ptr(addr) {
             p
         } else {
             crate::reference::stale(gc, "its address is in none of the heap's spaces")
         }
+    }
+
+    /// The header of the large object at `addr`, if there is one. Out of
+    /// line, and generic (a method of `Heap<S>`), so that each crate that
+    /// reads objects compiles its own copy and its optimiser sees that the
+    /// call writes nothing: loops that read objects then keep the heap's
+    /// spaces in registers. (An opaque call here cost the access workload
+    /// 25%; inlined, the search cost it more.)
+    #[inline(never)]
+    fn large_header_ptr(&self, addr: usize) -> Option<*mut u64> {
+        self.young.large.header_at(addr)
     }
 
     /// The nursery, the remembered set and the large objects (for the write

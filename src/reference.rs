@@ -13,15 +13,21 @@ use crate::scheme::Scheme;
 /// allocation or a collection (both need `&mut Heap`): while it exists,
 /// nothing can move its object. Root it to keep the object across one.
 ///
-/// Every access is checked: the object's header must be live in the heap's
-/// current semispace, a field index must be below the object's field count,
-/// a data access must lie within its bytes. A failed check panics with a
-/// message that names the mistake; nothing is read or written then.
+/// Every access is checked: the object's address must be in one of the
+/// heap's spaces (checked once, when the `Ref` is made) and its header live
+/// (checked at every access), a field index must be below the object's
+/// field count, a data access must lie within its bytes. A failed check
+/// panics with a message that names the mistake; nothing is read or
+/// written then.
 ///
-/// Two words (the heap and the address); `Copy`; neither `Send` nor `Sync`.
+/// Two words (the heap and a pointer to the object's header); `Copy`;
+/// neither `Send` nor `Sync`.
 pub struct Ref<'h, S: Scheme> {
     heap: &'h Heap<'h, S>,
-    gc: Gc,
+    /// The object's header, with the provenance of the block it is in. The
+    /// heap is borrowed for `'h`, so nothing moves or frees the object
+    /// while the `Ref` exists.
+    header: *mut u64,
 }
 
 impl<S: Scheme> Clone for Ref<'_, S> {
@@ -37,11 +43,29 @@ impl<'h, S: Scheme> Ref<'h, S> {
     /// # Safety
     ///
     /// `gc` must be current for `heap`: a live object in its current
-    /// semispace (one just allocated, one a root of `heap` holds, or one a
+    /// spaces (one just allocated, one a root of `heap` holds, or one a
     /// field of such an object holds).
+    ///
+    /// # Panics
+    ///
+    /// If `gc` is in none of the heap's spaces (a root the collector did
+    /// not see, which the checks catch rather than trust).
     #[inline(always)]
+    #[track_caller]
     pub(crate) unsafe fn new(heap: &'h Heap<'_, S>, gc: Gc) -> Self {
-        Ref { heap, gc }
+        Ref {
+            heap,
+            header: heap.header_ptr(gc),
+        }
+    }
+
+    /// # Safety
+    ///
+    /// `header` must point, with its block's provenance, to the header of a
+    /// live object of `heap` (one just allocated).
+    #[inline(always)]
+    pub(crate) unsafe fn from_header(heap: &'h Heap<'_, S>, header: *mut u64) -> Self {
+        Ref { heap, header }
     }
 
     /// The heap the object belongs to.
@@ -53,7 +77,7 @@ impl<'h, S: Scheme> Ref<'h, S> {
     /// The object's address.
     #[inline(always)]
     pub(crate) fn gc(self) -> Gc {
-        self.gc
+        Gc::from_addr(self.header.addr())
     }
 
     /// Whether this object belongs to `heap`.
@@ -62,20 +86,21 @@ impl<'h, S: Scheme> Ref<'h, S> {
         self.heap.is(heap)
     }
 
-    /// The header word's address, checked to be in the current semispace.
+    /// The header word's address, checked when the `Ref` was made to be
+    /// in one of the heap's spaces.
     #[inline(always)]
     fn ptr(self) -> *mut u64 {
-        self.heap.header_ptr(self.gc)
+        self.header
     }
 
     /// The object's shape, from its header.
     #[inline(always)]
     pub fn shape(self) -> Shape {
-        // SAFETY: `ptr` checked that the word is in the current semispace.
+        // SAFETY: `new` checked that the word is in one of the heap's spaces.
         match Header::decode(unsafe { *self.ptr() }) {
             Header::Object(shape) => shape,
             _ => stale(
-                self.gc,
+                self.gc(),
                 "its header is poisoned or was overwritten by a collection",
             ),
         }
@@ -93,7 +118,7 @@ impl<'h, S: Scheme> Ref<'h, S> {
             field_out_of_range(i, fields);
         }
         // SAFETY: field `i` lies inside the object (checked), which lies
-        // inside the current semispace (heap invariant).
+        // inside its space (heap invariant).
         let value = unsafe { *self.ptr().add(1 + i) } as usize;
         // SAFETY: reference fields of a current object hold current objects
         // (the collector forwards them all) or 0.
@@ -118,7 +143,7 @@ impl<'h, S: Scheme> Ref<'h, S> {
                     v.is_in(self.heap),
                     "set_field: the value belongs to another heap"
                 );
-                v.gc.addr() as u64
+                v.gc().addr() as u64
             }
             None => 0,
         };
@@ -131,7 +156,7 @@ impl<'h, S: Scheme> Ref<'h, S> {
             *header.add(1 + i) = word;
             self.heap
                 .generations()
-                .barrier(self.gc, header, word as usize);
+                .barrier(self.gc(), header, word as usize);
         }
     }
 
@@ -202,7 +227,7 @@ impl<'h, S: Scheme> Ref<'h, S> {
     /// The object's current address, for printing. It changes when the object
     /// moves, and cannot be turned back into a reference.
     pub fn addr(self) -> usize {
-        self.gc.addr()
+        self.header.addr()
     }
 }
 
@@ -211,7 +236,7 @@ impl<'h, S: Scheme> Ref<'h, S> {
 impl<S: Scheme> PartialEq for Ref<'_, S> {
     #[inline(always)]
     fn eq(&self, other: &Self) -> bool {
-        self.gc == other.gc && self.is_in(other.heap)
+        self.header == other.header && self.is_in(other.heap)
     }
 }
 
@@ -223,7 +248,7 @@ impl<S: Scheme> fmt::Debug for Ref<'_, S> {
         write!(
             f,
             "Ref({:#x}: {} fields, {} bytes)",
-            self.gc.addr(),
+            self.addr(),
             shape.fields(),
             shape.bytes()
         )

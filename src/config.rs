@@ -72,7 +72,7 @@ impl Config {
     }
 
     /// The nursery size [`generational`](Self::generational) uses: 1 MiB
-    /// (measured against 256 KiB and 4 MiB on the workloads; DESIGN.md).
+    /// (measured against 256 KiB, 4 MiB and 8 MiB; DESIGN.md).
     pub const NURSERY_BYTES: usize = 1 << 20;
 
     /// The default configuration with a nursery of

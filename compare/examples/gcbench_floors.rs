@@ -1,0 +1,383 @@
+//! GCBench against the floors a collector is judged by: the same trees
+//! built with `Box` (malloc and free) and in a `bumpalo` arena that never
+//! frees anything, beside the gcroots workload in semispace and
+//! generational mode under every scheme. Each runs in a process of its own,
+//! so that its peak resident memory (`VmHWM`) is its own.
+//!
+//! ```sh
+//! cargo run --release -p gcroots-compare --example gcbench_floors [-- --reps N]
+//! ```
+//!
+//! The three implementations build the same trees in the same order (a
+//! stretch tree, a long-lived tree and array, then top-down and bottom-up
+//! trees of every even depth from 4 to 16) and return the same checksum,
+//! which is checked.
+
+use std::cell::Cell;
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use gcroots::{Config, Scheme};
+use gcroots_compare::workloads;
+
+const MAX_DEPTH: u32 = 16;
+const MIN_DEPTH: u32 = 4;
+const ARRAY_LEN: usize = 500_000;
+
+fn tree_size(depth: u32) -> u64 {
+    (1 << (depth + 1)) - 1
+}
+
+/// GCBench's driver, over any way of making trees: `top_down` and
+/// `bottom_up` build a tree of the given depth and return the sum along
+/// its leftmost path; `long_lived` builds the long-lived tree and array and
+/// returns what the end of the run adds to the checksum.
+fn drive(
+    mut top_down: impl FnMut(u32) -> u64,
+    mut bottom_up: impl FnMut(u32) -> u64,
+    long_lived: impl FnOnce(&mut dyn FnMut()) -> u64,
+) -> u64 {
+    let stretch = MAX_DEPTH + 2;
+    let mut sum = bottom_up(stretch);
+    sum += long_lived(&mut || {
+        for depth in (MIN_DEPTH..=MAX_DEPTH).step_by(2) {
+            let iterations = 2 * tree_size(stretch) / tree_size(depth);
+            for _ in 0..iterations {
+                sum += top_down(depth);
+            }
+            for _ in 0..iterations {
+                sum += bottom_up(depth);
+            }
+        }
+    });
+    sum
+}
+
+/// The end of the run: the long-lived tree's node count and the array
+/// sample, as the gcroots workload adds them.
+fn tail(nodes: u64, array: &[f64]) -> u64 {
+    nodes + (array[ARRAY_LEN / 4] * 1e9) as u64
+}
+
+fn array() -> Vec<f64> {
+    let mut a = vec![0.0; ARRAY_LEN];
+    for (i, x) in a.iter_mut().enumerate().take(ARRAY_LEN / 2).skip(1) {
+        *x = 1.0 / i as f64;
+    }
+    a
+}
+
+/// `Box` nodes: malloc for every node, free when the tree is dropped.
+mod boxed {
+    pub struct Node {
+        pub left: Option<Box<Node>>,
+        pub right: Option<Box<Node>>,
+        pub i: u64,
+        pub j: u64,
+    }
+
+    fn new() -> Box<Node> {
+        Box::new(Node {
+            left: None,
+            right: None,
+            i: 0,
+            j: 0,
+        })
+    }
+
+    pub fn populate(depth: u32, node: &mut Node) {
+        node.i = depth.into();
+        if depth > 0 {
+            let (mut l, mut r) = (new(), new());
+            populate(depth - 1, &mut l);
+            populate(depth - 1, &mut r);
+            node.left = Some(l);
+            node.right = Some(r);
+        }
+    }
+
+    pub fn make(depth: u32) -> Box<Node> {
+        if depth == 0 {
+            return new();
+        }
+        let (l, r) = (make(depth - 1), make(depth - 1));
+        let mut n = new();
+        n.left = Some(l);
+        n.right = Some(r);
+        n.i = depth.into();
+        n
+    }
+
+    pub fn top_down(depth: u32) -> Box<Node> {
+        let mut n = new();
+        populate(depth, &mut n);
+        n
+    }
+
+    pub fn leftmost(mut n: &Node) -> u64 {
+        let mut sum = n.i + n.j;
+        while let Some(l) = &n.left {
+            n = l;
+            sum += n.i;
+        }
+        sum
+    }
+
+    pub fn count(n: &Node) -> u64 {
+        1 + n.left.as_deref().map_or(0, count) + n.right.as_deref().map_or(0, count)
+    }
+}
+
+/// Arena nodes: bump-allocated, never freed.
+mod arena {
+    use std::cell::Cell;
+
+    pub struct Node<'a> {
+        pub left: Cell<Option<&'a Node<'a>>>,
+        pub right: Cell<Option<&'a Node<'a>>>,
+        pub i: Cell<u64>,
+        pub j: u64,
+    }
+
+    fn new<'a>(bump: &'a bumpalo::Bump) -> &'a Node<'a> {
+        bump.alloc(Node {
+            left: Cell::new(None),
+            right: Cell::new(None),
+            i: Cell::new(0),
+            j: 0,
+        })
+    }
+
+    pub fn populate<'a>(bump: &'a bumpalo::Bump, depth: u32, node: &'a Node<'a>) {
+        node.i.set(depth.into());
+        if depth > 0 {
+            let (l, r) = (new(bump), new(bump));
+            node.left.set(Some(l));
+            node.right.set(Some(r));
+            populate(bump, depth - 1, l);
+            populate(bump, depth - 1, r);
+        }
+    }
+
+    pub fn make<'a>(bump: &'a bumpalo::Bump, depth: u32) -> &'a Node<'a> {
+        let n = new(bump);
+        if depth > 0 {
+            n.left.set(Some(make(bump, depth - 1)));
+            n.right.set(Some(make(bump, depth - 1)));
+            n.i.set(depth.into());
+        }
+        n
+    }
+
+    pub fn top_down<'a>(bump: &'a bumpalo::Bump, depth: u32) -> &'a Node<'a> {
+        let n = new(bump);
+        populate(bump, depth, n);
+        n
+    }
+
+    pub fn leftmost(mut n: &Node<'_>) -> u64 {
+        let mut sum = n.i.get() + n.j;
+        while let Some(l) = n.left.get() {
+            n = l;
+            sum += n.i.get();
+        }
+        sum
+    }
+
+    pub fn count(n: &Node<'_>) -> u64 {
+        1 + n.left.get().map_or(0, count) + n.right.get().map_or(0, count)
+    }
+}
+
+fn run_box() -> u64 {
+    drive(
+        |d| boxed::leftmost(&boxed::top_down(d)),
+        |d| boxed::leftmost(&boxed::make(d)),
+        |rest| {
+            let long_lived = boxed::top_down(MAX_DEPTH);
+            let a = array();
+            rest();
+            tail(boxed::count(&long_lived), &a)
+        },
+    )
+}
+
+fn run_arena() -> u64 {
+    let bump = bumpalo::Bump::new();
+    let a = Cell::new(None);
+    drive(
+        |d| arena::leftmost(arena::top_down(&bump, d)),
+        |d| arena::leftmost(arena::make(&bump, d)),
+        |rest| {
+            let long_lived = arena::top_down(&bump, MAX_DEPTH);
+            a.set(Some(array()));
+            rest();
+            let a = a.take().expect("set above");
+            tail(arena::count(long_lived), &a)
+        },
+    )
+}
+
+fn run_gcroots<S: Scheme>(generational: bool) -> u64 {
+    let w = workloads::all::<S>()
+        .into_iter()
+        .find(|w| w.name == "gcbench")
+        .expect("the gcbench workload");
+    let config = if generational {
+        Config::generational()
+    } else {
+        (w.config)()
+    };
+    let (checksum, _, _) = w
+        .run_timed(u64::from(MAX_DEPTH), Some(config))
+        .expect("gcbench fits the default heap");
+    checksum
+}
+
+/// The variants, by name: what each runs.
+fn variants() -> Vec<(&'static str, fn() -> u64)> {
+    let mut v: Vec<(&'static str, fn() -> u64)> = vec![
+        ("Box (malloc/free)", run_box),
+        ("bumpalo (never freed)", run_arena),
+    ];
+    #[cfg(feature = "intrusive")]
+    v.extend([
+        (
+            "gcroots intrusive",
+            (|| run_gcroots::<gcroots::Intrusive>(false)) as fn() -> u64,
+        ),
+        ("gcroots intrusive, gen", || {
+            run_gcroots::<gcroots::Intrusive>(true)
+        }),
+    ]);
+    #[cfg(feature = "indexed")]
+    v.extend([
+        (
+            "gcroots indexed",
+            (|| run_gcroots::<gcroots::Indexed>(false)) as fn() -> u64,
+        ),
+        ("gcroots indexed, gen", || {
+            run_gcroots::<gcroots::Indexed>(true)
+        }),
+    ]);
+    #[cfg(feature = "hybrid")]
+    v.extend([
+        (
+            "gcroots hybrid",
+            (|| run_gcroots::<gcroots::Hybrid>(false)) as fn() -> u64,
+        ),
+        ("gcroots hybrid, gen", || {
+            run_gcroots::<gcroots::Hybrid>(true)
+        }),
+    ]);
+    v
+}
+
+/// This process's peak resident memory in KiB (Linux), if known.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Child mode: runs variant `index` `reps` times; prints the median time in
+/// nanoseconds, the checksum and the peak RSS.
+fn child(index: usize, reps: usize) -> ExitCode {
+    let (_, run) = variants()[index];
+    let mut times: Vec<Duration> = Vec::new();
+    let mut checksum = 0;
+    for _ in 0..reps {
+        let start = Instant::now();
+        checksum = std::hint::black_box(run());
+        times.push(start.elapsed());
+    }
+    times.sort();
+    let median = times[times.len() / 2];
+    println!(
+        "{} {checksum} {}",
+        median.as_nanos(),
+        peak_rss_kib().unwrap_or(0)
+    );
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let reps = args
+        .iter()
+        .position(|a| a == "--reps")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(3usize)
+        .max(1);
+    if let Some(i) = args.iter().position(|a| a == "--variant") {
+        let index: usize = args[i + 1].parse().expect("a variant index");
+        return child(index, reps);
+    }
+    let exe = std::env::current_exe().expect("this example's path");
+    let mut expected = None;
+    println!("GCBench, depth {MAX_DEPTH}, median of {reps} runs, each variant in its own process");
+    println!(
+        "| variant | time | × bumpalo | × Box | peak RSS | × Box RSS |\n|---|--:|--:|--:|--:|--:|"
+    );
+    let mut floors: Option<(f64, f64, f64)> = None; // (box ns, bumpalo ns, box rss)
+    let mut ok = true;
+    for (index, (name, _)) in variants().iter().enumerate() {
+        let out = Command::new(&exe)
+            .args(["--variant", &index.to_string(), "--reps", &reps.to_string()])
+            .output()
+            .expect("run a variant");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let f: Vec<u64> = text
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        let [ns, checksum, rss] = f[..] else {
+            eprintln!(
+                "{name}: no result ({})",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            ok = false;
+            continue;
+        };
+        // Every variant builds the same trees: the same checksum as the
+        // first (the gcroots workload's is checked against plain arithmetic
+        // by its test).
+        if *expected.get_or_insert(checksum) != checksum {
+            eprintln!("{name}: checksum {checksum}, expected {expected:?}");
+            ok = false;
+        }
+        let (ns, rss) = (ns as f64, rss as f64);
+        let (box_ns, bump_ns, box_rss) = match (index, floors) {
+            (0, _) => {
+                floors = Some((ns, 0.0, rss));
+                (ns, f64::NAN, rss)
+            }
+            (1, Some((b, _, r))) => {
+                floors = Some((b, ns, r));
+                (b, ns, r)
+            }
+            (_, Some(f)) => f,
+            (_, None) => (f64::NAN, f64::NAN, f64::NAN),
+        };
+        let ratio = |a: f64, b: f64| {
+            if b.is_finite() && b > 0.0 {
+                format!("{:.2}", a / b)
+            } else {
+                "—".to_owned()
+            }
+        };
+        println!(
+            "| {name} | {:.0} ms | {} | {} | {:.0} MiB | {} |",
+            ns / 1e6,
+            ratio(ns, bump_ns),
+            ratio(ns, box_ns),
+            rss / 1024.0,
+            ratio(rss, box_rss)
+        );
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

@@ -69,11 +69,11 @@ fn array() -> Vec<f64> {
 
 /// `Box` nodes: malloc for every node, free when the tree is dropped.
 mod boxed {
-    pub struct Node {
-        pub left: Option<Box<Node>>,
-        pub right: Option<Box<Node>>,
-        pub i: u64,
-        pub j: u64,
+    pub(super) struct Node {
+        pub(super) left: Option<Box<Node>>,
+        pub(super) right: Option<Box<Node>>,
+        pub(super) i: u64,
+        pub(super) j: u64,
     }
 
     fn new() -> Box<Node> {
@@ -85,7 +85,7 @@ mod boxed {
         })
     }
 
-    pub fn populate(depth: u32, node: &mut Node) {
+    pub(super) fn populate(depth: u32, node: &mut Node) {
         node.i = depth.into();
         if depth > 0 {
             let (mut l, mut r) = (new(), new());
@@ -96,7 +96,7 @@ mod boxed {
         }
     }
 
-    pub fn make(depth: u32) -> Box<Node> {
+    pub(super) fn make(depth: u32) -> Box<Node> {
         if depth == 0 {
             return new();
         }
@@ -108,13 +108,13 @@ mod boxed {
         n
     }
 
-    pub fn top_down(depth: u32) -> Box<Node> {
+    pub(super) fn top_down(depth: u32) -> Box<Node> {
         let mut n = new();
         populate(depth, &mut n);
         n
     }
 
-    pub fn leftmost(mut n: &Node) -> u64 {
+    pub(super) fn leftmost(mut n: &Node) -> u64 {
         let mut sum = n.i + n.j;
         while let Some(l) = &n.left {
             n = l;
@@ -123,7 +123,7 @@ mod boxed {
         sum
     }
 
-    pub fn count(n: &Node) -> u64 {
+    pub(super) fn count(n: &Node) -> u64 {
         1 + n.left.as_deref().map_or(0, count) + n.right.as_deref().map_or(0, count)
     }
 }
@@ -132,11 +132,11 @@ mod boxed {
 mod arena {
     use std::cell::Cell;
 
-    pub struct Node<'a> {
-        pub left: Cell<Option<&'a Node<'a>>>,
-        pub right: Cell<Option<&'a Node<'a>>>,
-        pub i: Cell<u64>,
-        pub j: u64,
+    pub(super) struct Node<'a> {
+        pub(super) left: Cell<Option<&'a Node<'a>>>,
+        pub(super) right: Cell<Option<&'a Node<'a>>>,
+        pub(super) i: Cell<u64>,
+        pub(super) j: u64,
     }
 
     fn new<'a>(bump: &'a bumpalo::Bump) -> &'a Node<'a> {
@@ -148,7 +148,7 @@ mod arena {
         })
     }
 
-    pub fn populate<'a>(bump: &'a bumpalo::Bump, depth: u32, node: &'a Node<'a>) {
+    pub(super) fn populate<'a>(bump: &'a bumpalo::Bump, depth: u32, node: &'a Node<'a>) {
         node.i.set(depth.into());
         if depth > 0 {
             let (l, r) = (new(bump), new(bump));
@@ -159,7 +159,7 @@ mod arena {
         }
     }
 
-    pub fn make<'a>(bump: &'a bumpalo::Bump, depth: u32) -> &'a Node<'a> {
+    pub(super) fn make<'a>(bump: &'a bumpalo::Bump, depth: u32) -> &'a Node<'a> {
         let n = new(bump);
         if depth > 0 {
             n.left.set(Some(make(bump, depth - 1)));
@@ -169,13 +169,13 @@ mod arena {
         n
     }
 
-    pub fn top_down<'a>(bump: &'a bumpalo::Bump, depth: u32) -> &'a Node<'a> {
+    pub(super) fn top_down<'a>(bump: &'a bumpalo::Bump, depth: u32) -> &'a Node<'a> {
         let n = new(bump);
         populate(bump, depth, n);
         n
     }
 
-    pub fn leftmost(mut n: &Node<'_>) -> u64 {
+    pub(super) fn leftmost(mut n: &Node<'_>) -> u64 {
         let mut sum = n.i.get() + n.j;
         while let Some(l) = n.left.get() {
             n = l;
@@ -184,7 +184,7 @@ mod arena {
         sum
     }
 
-    pub fn count(n: &Node<'_>) -> u64 {
+    pub(super) fn count(n: &Node<'_>) -> u64 {
         1 + n.left.get().map_or(0, count) + n.right.get().map_or(0, count)
     }
 }
@@ -234,9 +234,12 @@ fn run_gcroots<S: Scheme>(generational: bool) -> u64 {
     checksum
 }
 
-/// The variants, by name: what each runs.
-fn variants() -> Vec<(&'static str, fn() -> u64)> {
-    let mut v: Vec<(&'static str, fn() -> u64)> = vec![
+/// A variant's name, and what it runs.
+type Variant = (&'static str, fn() -> u64);
+
+/// The variants.
+fn variants() -> Vec<Variant> {
+    let mut v: Vec<Variant> = vec![
         ("Box (malloc/free)", run_box),
         ("bumpalo (never freed)", run_arena),
     ];

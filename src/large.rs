@@ -61,11 +61,9 @@ impl LargeObjects {
         Some(p)
     }
 
-    /// The index of the object that starts at `addr`, if there is one.
-    ///
-    /// No cache of the last object found: a `Cell` in the heap would make
-    /// `&Heap` mutable memory to the optimiser, and every object access
-    /// would reload the heap's spaces (2.4 times the access workload's time).
+    /// The index of the object that starts at `addr`, if there is one. No
+    /// cache of the last object found: the heap holds no interior
+    /// mutability.
     #[inline]
     pub(crate) fn find(&self, addr: usize) -> Option<usize> {
         self.objects

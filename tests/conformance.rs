@@ -127,7 +127,7 @@ fn old_objects_keep_the_young_objects_stored_in_them<S: Scheme>(config: Config) 
     with_heap::<S, _>(config.clone(), |heap| {
         let table = heap.roots().persist(heap.alloc(Shape::new(8, 0)).unwrap());
         heap.collect(); // the table is mature (or simply old)
-        let rounds = size(&config, 2_000, 40) as u64;
+        let rounds = size(&config, 2_000, 40).max(16) as u64;
         for round in 0..rounds {
             root!(heap, let young = heap.alloc(CELL).unwrap());
             heap.get(&young).write_u64(0, round);

@@ -5,7 +5,7 @@
 //! so that its peak resident memory (`VmHWM`) is its own.
 //!
 //! ```sh
-//! cargo run --release -p gcroots-compare --example gcbench_floors [-- --reps N]
+//! cargo run --release -p gcroots-compare --example gcbench_floors [-- --reps ROUNDS]
 //! ```
 //!
 //! The three implementations build the same trees in the same order (a
@@ -310,72 +310,77 @@ fn main() -> ExitCode {
         .iter()
         .position(|a| a == "--reps")
         .and_then(|i| args.get(i + 1)?.parse().ok())
-        .unwrap_or(3usize)
+        .unwrap_or(5usize)
         .max(1);
     if let Some(i) = args.iter().position(|a| a == "--variant") {
         let index: usize = args[i + 1].parse().expect("a variant index");
-        return child(index, reps);
+        return child(index, 1);
     }
     let exe = std::env::current_exe().expect("this example's path");
-    let mut expected = None;
-    println!("GCBench, depth {MAX_DEPTH}, median of {reps} runs, each variant in its own process");
+    let variants = variants();
+    // Round by round, one process per variant per round, so that a noisy
+    // stretch of time falls on every variant alike; then the median.
+    let mut runs: Vec<Vec<(f64, u64, f64)>> = vec![Vec::new(); variants.len()];
+    let mut ok = true;
+    for _ in 0..reps {
+        for (index, (name, _)) in variants.iter().enumerate() {
+            let out = Command::new(&exe)
+                .args(["--variant", &index.to_string()])
+                .output()
+                .expect("run a variant");
+            let text = String::from_utf8_lossy(&out.stdout);
+            let f: Vec<u64> = text
+                .split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect();
+            match f[..] {
+                [ns, checksum, rss] => runs[index].push((ns as f64, checksum, rss as f64)),
+                _ => {
+                    eprintln!(
+                        "{name}: no result ({})",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                    ok = false;
+                }
+            }
+        }
+    }
+    let median = |v: &[(f64, u64, f64)], field: fn(&(f64, u64, f64)) -> f64| {
+        let mut x: Vec<f64> = v.iter().map(field).collect();
+        x.sort_by(f64::total_cmp);
+        x.get(x.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let time = |i: usize| median(&runs[i], |r| r.0);
+    let rss = |i: usize| median(&runs[i], |r| r.2);
+    let ratio = |a: f64, b: f64| {
+        if b.is_finite() && b > 0.0 {
+            format!("{:.2}", a / b)
+        } else {
+            "—".to_owned()
+        }
+    };
+    // Every variant builds the same trees: the same checksum on every run
+    // (the gcroots workload's is checked against plain arithmetic by its
+    // test).
+    let sums: Vec<u64> = runs.iter().flatten().map(|r| r.1).collect();
+    if sums.windows(2).any(|w| w[0] != w[1]) {
+        eprintln!("the variants' checksums differ: {sums:?}");
+        ok = false;
+    }
+    println!(
+        "GCBench, depth {MAX_DEPTH}: median of {reps} rounds, each variant once per round in a process of its own"
+    );
     println!(
         "| variant | time | × bumpalo | × Box | peak RSS | × Box RSS |\n|---|--:|--:|--:|--:|--:|"
     );
-    let mut floors: Option<(f64, f64, f64)> = None; // (box ns, bumpalo ns, box rss)
-    let mut ok = true;
-    for (index, (name, _)) in variants().iter().enumerate() {
-        let out = Command::new(&exe)
-            .args(["--variant", &index.to_string(), "--reps", &reps.to_string()])
-            .output()
-            .expect("run a variant");
-        let text = String::from_utf8_lossy(&out.stdout);
-        let f: Vec<u64> = text
-            .split_whitespace()
-            .filter_map(|w| w.parse().ok())
-            .collect();
-        let [ns, checksum, rss] = f[..] else {
-            eprintln!(
-                "{name}: no result ({})",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            ok = false;
-            continue;
-        };
-        // Every variant builds the same trees: the same checksum as the
-        // first (the gcroots workload's is checked against plain arithmetic
-        // by its test).
-        if *expected.get_or_insert(checksum) != checksum {
-            eprintln!("{name}: checksum {checksum}, expected {expected:?}");
-            ok = false;
-        }
-        let (ns, rss) = (ns as f64, rss as f64);
-        let (box_ns, bump_ns, box_rss) = match (index, floors) {
-            (0, _) => {
-                floors = Some((ns, 0.0, rss));
-                (ns, f64::NAN, rss)
-            }
-            (1, Some((b, _, r))) => {
-                floors = Some((b, ns, r));
-                (b, ns, r)
-            }
-            (_, Some(f)) => f,
-            (_, None) => (f64::NAN, f64::NAN, f64::NAN),
-        };
-        let ratio = |a: f64, b: f64| {
-            if b.is_finite() && b > 0.0 {
-                format!("{:.2}", a / b)
-            } else {
-                "—".to_owned()
-            }
-        };
+    for (index, (name, _)) in variants.iter().enumerate() {
         println!(
             "| {name} | {:.0} ms | {} | {} | {:.0} MiB | {} |",
-            ns / 1e6,
-            ratio(ns, bump_ns),
-            ratio(ns, box_ns),
-            rss / 1024.0,
-            ratio(rss, box_rss)
+            time(index) / 1e6,
+            ratio(time(index), time(1)),
+            ratio(time(index), time(0)),
+            rss(index) / 1024.0,
+            ratio(rss(index), rss(0))
         );
     }
     if ok {

@@ -20,7 +20,7 @@ OPTIONS:
                         (default 1048576)
     --scale X           multiply every workload's size by X (default 1)
     --reps N            runs per workload and scheme, median reported
-                        (default 5; the schemes alternate run by run)
+                        (default 3; the schemes alternate run by run)
     --out DIR           where to write report.md, report.csv, workloads.svg
                         and hot_paths.svg (default: report)
     --baseline FILE     compare with a saved report.csv: each workload's
@@ -73,7 +73,7 @@ impl Default for Options {
             modes: Mode::ALL.to_vec(),
             nursery: gcroots::Config::NURSERY_BYTES,
             scale: 1.0,
-            reps: 5,
+            reps: 3,
             out: PathBuf::from("report"),
             list: false,
             baseline: None,

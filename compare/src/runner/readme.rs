@@ -78,8 +78,8 @@ pub fn modes_table(records: &[Record]) -> String {
 
 /// The hot paths table, in Markdown: every criterion benchmark with its
 /// median and, in groups that have a floor (a function named `floor_*`),
-/// its multiple of the floor. In `collect/N` groups the time is also given
-/// per root (the median over N).
+/// its multiple of the floor. In `collect/N` and `minor_root_scan/N`
+/// groups the time is also given per root (the median over N).
 pub fn hot_paths_table(estimates: &[Estimate]) -> String {
     let mut s = String::from(
         "| group | benchmark | median | per root | × floor |\n|---|---|--:|--:|--:|\n",
@@ -92,6 +92,7 @@ pub fn hot_paths_table(estimates: &[Estimate]) -> String {
             .map(|e| e.median_ns);
         let per = group
             .strip_prefix("collect/")
+            .or_else(|| group.strip_prefix("minor_root_scan/"))
             .and_then(|n| n.parse::<f64>().ok());
         for e in in_group {
             let per_root = match per {

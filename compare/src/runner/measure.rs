@@ -123,8 +123,8 @@ fn entries<S: Scheme>(nursery: usize) -> impl Iterator<Item = Entry> {
 }
 
 /// Every workload in both modes under every enabled scheme, grouped by
-/// workload and mode, in the order the workloads are listed (each
-/// workload's semispace row, then its generational row).
+/// workload (both modes in one group, semispace first, so that their runs
+/// alternate too), in the order the workloads are listed.
 fn all_entries(nursery: usize) -> Vec<Vec<Entry>> {
     let mut flat = Vec::new();
     #[cfg(feature = "intrusive")]
@@ -135,23 +135,19 @@ fn all_entries(nursery: usize) -> Vec<Vec<Entry>> {
     flat.extend(entries::<gcroots::Hybrid>(nursery));
     let mut groups: Vec<Vec<Entry>> = Vec::new();
     for e in flat {
-        match groups
-            .iter_mut()
-            .find(|g| g[0].workload == e.workload && g[0].mode == e.mode)
-        {
+        match groups.iter_mut().find(|g| g[0].workload == e.workload) {
             Some(g) => g.push(e),
             None => groups.push(vec![e]),
         }
+    }
+    for g in &mut groups {
+        g.sort_by_key(|e| e.mode == Mode::Generational);
     }
     let names: Vec<&str> = workloads::all::<gcroots::Selected>()
         .iter()
         .map(|w| w.name)
         .collect();
-    let order = |e: &Entry| {
-        let i = names.iter().position(|n| *n == e.workload);
-        (i.unwrap_or(usize::MAX), e.mode == Mode::Generational)
-    };
-    groups.sort_by_key(|g| order(&g[0]));
+    groups.sort_by_key(|g| names.iter().position(|n| *n == g[0].workload));
     groups
 }
 
@@ -159,7 +155,13 @@ fn all_entries(nursery: usize) -> Vec<Vec<Entry>> {
 pub fn measure(options: &Options) -> Result<Vec<Row>, String> {
     let chosen: Vec<Vec<Entry>> = all_entries(options.nursery)
         .into_iter()
-        .filter(|g| options.selects(g[0].workload) && options.modes.contains(&g[0].mode))
+        .filter(|g| options.selects(g[0].workload))
+        .map(|g| {
+            g.into_iter()
+                .filter(|e| options.modes.contains(&e.mode))
+                .collect::<Vec<_>>()
+        })
+        .filter(|g| !g.is_empty())
         .collect();
     if chosen.is_empty() {
         return Err("no workload matches --workloads (try --list)".into());
@@ -178,7 +180,7 @@ pub fn measure(options: &Options) -> Result<Vec<Row>, String> {
     });
     let mut rows = Vec::new();
     for (i, group) in chosen.into_iter().enumerate() {
-        let name = group[0].mode.label(group[0].workload);
+        let name = group[0].workload;
         let size = ((group[0].full as f64 * options.scale).round() as u64).max(1);
         if bar.is_none() {
             eprintln!("[{}/{count}] {name} (size {size})", i + 1);
@@ -188,7 +190,7 @@ pub fn measure(options: &Options) -> Result<Vec<Row>, String> {
         for _ in 0..options.reps {
             for (k, e) in group.iter().enumerate() {
                 if let Some(bar) = &bar {
-                    bar.set_message(format!("{name} under {}", e.scheme));
+                    bar.set_message(format!("{} under {}", e.mode.label(name), e.scheme));
                 }
                 let (t, checksum, stats) = (e.run)(size);
                 times[k].push(t);
@@ -198,28 +200,39 @@ pub fn measure(options: &Options) -> Result<Vec<Row>, String> {
                 }
             }
         }
-        let results = group
+        let results: Vec<(Mode, Measured)> = group
             .iter()
             .zip(times)
             .zip(last)
             .map(|((e, mut t), last)| {
                 t.sort();
                 let (checksum, stats) = last.expect("at least one rep");
-                Measured {
+                let m = Measured {
                     scheme: e.scheme,
                     median: t[t.len() / 2],
                     min: t[0],
                     max: t[t.len() - 1],
                     checksum,
                     stats,
-                }
+                };
+                (e.mode, m)
             })
             .collect();
-        rows.push(Row {
-            workload: name.clone(),
-            size,
-            results,
-        });
+        // A row per mode, semispace first.
+        for mode in Mode::ALL {
+            let in_mode: Vec<Measured> = results
+                .iter()
+                .filter(|(m, _)| *m == mode)
+                .map(|(_, r)| r.clone())
+                .collect();
+            if !in_mode.is_empty() {
+                rows.push(Row {
+                    workload: mode.label(name),
+                    size,
+                    results: in_mode,
+                });
+            }
+        }
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();

@@ -107,9 +107,12 @@ pub struct Heap<'r, S: Scheme> {
 impl<'r, S: Scheme> Heap<'r, S> {
     /// A heap whose root set is `roots`.
     ///
-    /// Fails if `roots` already serve a heap (even one since dropped), if
-    /// the configuration is inconsistent, or if the system allocator refuses
-    /// the semispaces.
+    /// Fails if the configuration is inconsistent ([`HeapError::Config`]),
+    /// if the system allocator refuses the semispaces or the nursery
+    /// ([`HeapError::System`]), or, under the intrusive and hybrid schemes,
+    /// if `roots` already serve a heap, even one since dropped
+    /// ([`HeapError::RootsInUse`]; see [`Roots`]). Under the indexed scheme
+    /// one `Roots` may serve several heaps.
     pub fn new(roots: &'r Roots<S>, config: Config) -> Result<Self, HeapError> {
         let (initial, max_words, nursery_words) = config.validate()?;
         // `validate` keeps `initial, nursery_words <= max_words <= usize::MAX / WORD`.

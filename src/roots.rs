@@ -9,10 +9,16 @@ use crate::scheme::{RootSetRef, Scheme};
 /// The part of a heap's root set that lives outside the heap, so that roots
 /// can borrow it while the heap is borrowed mutably.
 ///
-/// Under the intrusive scheme it is the list that every root links into;
-/// roots borrow it, which proves it outlives them. Under the indexed scheme
-/// it is empty (the table lives in the heap). One `Roots` serves one heap,
-/// for good: see [`HeapError::RootsInUse`](crate::HeapError::RootsInUse).
+/// Under the intrusive scheme it is the list that every root links into
+/// (stack roots, and the pool of long-lived roots); roots borrow it, which
+/// proves it outlives them. Under the hybrid scheme it is the list of stack
+/// roots. Under both, one `Roots` serves one heap, for good: a second
+/// [`Heap::new`] on it fails with
+/// [`HeapError::RootsInUse`](crate::HeapError::RootsInUse), even after the
+/// first heap is dropped (its roots may still be linked). Under the indexed
+/// scheme it is empty (the table lives in the heap, and every handle names
+/// its table), and it may serve any number of heaps, one after another or
+/// at once.
 pub struct Roots<S: Scheme> {
     pub(crate) anchor: S::Anchor,
 }

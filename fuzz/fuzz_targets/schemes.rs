@@ -21,7 +21,7 @@ use libfuzzer_sys::fuzz_target;
 struct Input {
     stress: bool,
     limit: u16,
-    /// Even: semispace; odd: a nursery of this many bytes modulo 4 KiB.
+    /// Even: semispace; odd: a nursery of 8 bytes to 4 KiB.
     nursery: u16,
     config: (u32, u64, u8, u64),
     ops: Vec<Op>,
@@ -61,7 +61,7 @@ fuzz_target!(|input: Input| {
         nursery_bytes: if input.nursery % 2 == 0 {
             0
         } else {
-            usize::from(input.nursery % 4_096)
+            8 + usize::from(input.nursery % 4_088)
         },
         ..Config::default()
     };

@@ -12,8 +12,9 @@ USAGE:
     cargo run --release [-- OPTIONS]
 
 OPTIONS:
-    --workloads A,B,..  run only these workloads (a name, or a prefix such as
-                        `many_roots`); default: all
+    --workloads A,B,..  run only these workloads (a name such as
+                        `many_roots/10`, or a group such as `many_roots`);
+                        default: all
     --modes A,B         heap modes: semispace, generational (a nursery of
                         1 MiB; rows marked (gen)); default: both
     --nursery BYTES     the nursery size of the generational rows
@@ -43,8 +44,8 @@ fastest, by that factor).
 /// What the command line asks for.
 #[derive(Debug)]
 pub struct Options {
-    /// Only the workloads whose names match one of these (exactly or as a
-    /// prefix); all if `None`.
+    /// Only the workloads named by one of these, whole or by group (see
+    /// [`Options::selects`]); all if `None`.
     pub workloads: Option<Vec<String>>,
     /// The heap modes to run.
     pub modes: Vec<Mode>,
@@ -149,13 +150,44 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, S
 }
 
 impl Options {
-    /// Whether the workload `name` is selected.
+    /// Whether the workload `name` is selected: named whole, or by its
+    /// group (`many_roots` selects `many_roots/10` and the others, while
+    /// `many_roots/10` selects only itself, not `many_roots/100000`).
     pub(crate) fn selects(&self, name: &str) -> bool {
         match &self.workloads {
             None => true,
-            Some(list) => list
-                .iter()
-                .any(|f| name == f || name.starts_with(f.as_str())),
+            Some(list) => list.iter().any(|f| {
+                name.strip_prefix(f.as_str()).is_some_and(|rest| {
+                    rest.is_empty() || rest.starts_with('/') || f.ends_with('/')
+                })
+            }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn selecting(list: &[&str]) -> Options {
+        Options {
+            workloads: Some(list.iter().map(|s| s.to_string()).collect()),
+            ..Options::default()
+        }
+    }
+
+    #[test]
+    fn a_workload_is_selected_by_its_name_or_its_group() {
+        let o = selecting(&["many_roots/10", "values"]);
+        assert!(o.selects("many_roots/10"));
+        assert!(!o.selects("many_roots/100000"));
+        assert!(!o.selects("many_roots/1000"));
+        assert!(o.selects("values/vec"));
+        assert!(o.selects("values/persistent"));
+        assert!(!o.selects("access"));
+        let group = selecting(&["many_roots/"]);
+        assert!(group.selects("many_roots/100000"));
+        assert!(!selecting(&["many"]).selects("many_roots/10"));
+        assert!(Options::default().selects("anything"));
     }
 }

@@ -286,6 +286,30 @@ fn pooled_roots_take_and_give_back_slots_in_any_order() {
     assert!(list.is_empty());
 }
 
+/// The trace stops after the last occupied slot it counts: slots left
+/// alone behind long runs of free ones, at the end of a chunk or of the
+/// pool, must still be found, and only they. In a fresh pool root `i` takes
+/// slot `i` (the free list hands out a new chunk front to back).
+#[test]
+fn a_trace_finds_occupied_slots_anywhere_in_the_pool() {
+    let n = 3 * 64 + 5; // four chunks, the last one barely used
+    for keep in [&[n - 1, 70][..], &[127], &[0, 63, 64, 191], &[5], &[]] {
+        let list = RootList::new();
+        let mut roots: Vec<Option<PooledRoot<'_, usize>>> =
+            (0..n).map(|i| Some(PooledRoot::new(&list, i))).collect();
+        assert_eq!(traced(&list), (0..n).collect::<Vec<_>>());
+        for (i, r) in roots.iter_mut().enumerate() {
+            if !keep.contains(&i) {
+                *r = None;
+            }
+        }
+        let mut expected = keep.to_vec();
+        expected.sort();
+        assert_eq!(traced(&list), expected);
+        assert_eq!(list.pooled_len(), keep.len());
+    }
+}
+
 #[test]
 fn a_cloned_pooled_root_is_a_second_root() {
     let list = RootList::new();

@@ -166,13 +166,19 @@ impl<T: Copy> Pool<T> {
         self.live.set(self.live.get() - 1);
     }
 
-    /// Calls `f` on the value of every occupied slot.
+    /// Calls `f` on the value of every occupied slot, stopping at the last
+    /// one (the free list hands out the lowest slots of a fresh chunk
+    /// first, so live slots tend to sit at the front).
     ///
     /// # Safety
     ///
     /// `f` must not take or give back a slot of this pool, nor read or write
     /// a slot's value other than through its argument.
     pub(crate) unsafe fn for_each(&self, mut f: impl FnMut(&mut T)) {
+        let mut left = self.live.get();
+        if left == 0 {
+            return;
+        }
         // SAFETY: `f` cannot grow the pool (the caller's promise), so no
         // `&mut` to the vector exists while this shared borrow lives.
         let chunks = unsafe { &*self.chunks.get() };
@@ -186,6 +192,12 @@ impl<T: Copy> Pool<T> {
                     // initialised; values are only copied in and out, and
                     // `f` touches no other, so this is the only reference.
                     f(unsafe { (*slot.value.get()).assume_init_mut() });
+                    left -= 1;
+                    if left == 0 {
+                        // `live` counts the occupied slots (invariant), and
+                        // `f` takes and gives back none: there is no other.
+                        return;
+                    }
                 }
             }
         }

@@ -44,8 +44,8 @@ fastest, by that factor).
 /// What the command line asks for.
 #[derive(Debug)]
 pub struct Options {
-    /// Only the workloads named by one of these, whole or by group (see
-    /// [`Options::selects`]); all if `None`.
+    /// Only the workloads named by one of these, whole (`many_roots/10`)
+    /// or by group (`many_roots`); all if `None`.
     pub workloads: Option<Vec<String>>,
     /// The heap modes to run.
     pub modes: Vec<Mode>,

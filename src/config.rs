@@ -3,12 +3,29 @@
 use crate::error::HeapError;
 use crate::object::WORD;
 
+/// What the heap's main space (its mature space, in generational mode)
+/// does with the objects that survive a collection.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SpaceKind {
+    /// Two semispaces: every full collection copies every live object
+    /// (Cheney). Cannot pin.
+    #[default]
+    Semispace,
+    /// Blocks of lines (Immix): a full collection marks live objects where
+    /// they are and frees whole lines, and evacuates the objects of
+    /// fragmented blocks when [`Config::evacuate`] allows. Can pin
+    /// ([`Heap::pin`](crate::Heap::pin)).
+    MarkRegion,
+}
+
 /// How a heap sizes itself and how much checking it does.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
-    /// The initial size of each semispace, in bytes, rounded up to a whole
-    /// number of 8-byte words. At least 8, and at most `max_bytes` after
-    /// rounding.
+    /// The initial size of each semispace, in bytes (in mark-region mode:
+    /// of the space's budget, in whole 32 KiB blocks), rounded up to a
+    /// whole number of 8-byte words. At least 8, and at most `max_bytes`
+    /// after rounding.
     pub initial_bytes: usize,
     /// The largest a semispace may grow, in bytes: the limit on live data,
     /// rounded *down* to a whole number of 8-byte words (so `max_bytes: 12`
@@ -18,15 +35,19 @@ pub struct Config {
     /// really get ([`AllocError::System`](crate::AllocError::System)).
     pub max_bytes: usize,
     /// Grow when, after a collection, live data exceeds this percentage of a
-    /// semispace (1 to 100).
+    /// semispace (1 to 100): the next collection copies into semispaces
+    /// twice the size. In mark-region mode the budget (the blocks the
+    /// mutator may fill before a collection) grows just enough that the
+    /// live data is at most this percentage of it.
     pub grow_percent: u8,
     /// Collect before every allocation, so that a value that should have
     /// been rooted but was not is moved (and, with `poison`, destroyed) at
     /// the first opportunity.
     pub stress: bool,
-    /// After each collection, fill the semispace that was evacuated with a
-    /// pattern that no header decodes to, so that reading a stale object
-    /// fails loudly instead of returning old data.
+    /// After each collection, fill the semispace that was evacuated (in
+    /// mark-region mode: every word of a used block that no live object
+    /// covers) with a pattern that no header decodes to, so that reading a
+    /// stale object fails loudly instead of returning old data.
     pub poison: bool,
     /// After each collection, check that every root and every reference
     /// field points at an object of the heap, and, in generational mode,
@@ -40,6 +61,14 @@ pub struct Config {
     /// nursery larger than `max_bytes` is cut to it. In stress mode a generational heap runs a minor
     /// collection before every allocation and a full one every 16th time.
     pub nursery_bytes: usize,
+    /// The main space: [`SpaceKind::Semispace`] (the default) or
+    /// [`SpaceKind::MarkRegion`].
+    pub space: SpaceKind,
+    /// In mark-region mode, whether full collections evacuate the objects
+    /// of fragmented blocks (the default) or only ever mark in place.
+    /// Ignored by the semispace. In stress mode every other full
+    /// collection of a mark-region heap evacuates every object it can.
+    pub evacuate: bool,
 }
 
 impl Default for Config {
@@ -53,6 +82,8 @@ impl Default for Config {
             poison: false,
             verify: false,
             nursery_bytes: 0,
+            space: SpaceKind::Semispace,
+            evacuate: true,
         }
     }
 }
@@ -94,6 +125,35 @@ impl Config {
     /// Whether the configuration asks for a generational heap.
     pub fn is_generational(&self) -> bool {
         self.nursery_bytes >= WORD
+    }
+
+    /// The default configuration with a mark-region main space.
+    pub fn mark_region() -> Config {
+        Config::default().with_mark_region()
+    }
+
+    /// This configuration with a mark-region main space:
+    /// `Config::zeal().with_mark_region()` is zeal mode for a mark-region
+    /// heap, and `Config::mark_region().with_nursery(n)` a generational
+    /// heap whose nursery promotes into a mark-region mature space (Immix's
+    /// GenImmix).
+    pub fn with_mark_region(self) -> Config {
+        Config {
+            space: SpaceKind::MarkRegion,
+            ..self
+        }
+    }
+
+    /// The heap mode this configuration makes, as reports name it:
+    /// `"semispace"`, `"generational"`, `"mark-region"` or
+    /// `"generational mark-region"`.
+    pub fn mode(&self) -> &'static str {
+        match (self.space, self.is_generational()) {
+            (SpaceKind::Semispace, false) => "semispace",
+            (SpaceKind::Semispace, true) => "generational",
+            (SpaceKind::MarkRegion, false) => "mark-region",
+            (SpaceKind::MarkRegion, true) => "generational mark-region",
+        }
     }
 
     /// The initial and largest semispace sizes and the nursery size in

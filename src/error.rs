@@ -14,6 +14,9 @@ pub enum RootError {
     /// A [`LinkedRoot`](crate::LinkedRoot) was used while not linked: it
     /// holds no object.
     Unlinked,
+    /// A [`Pinned`](crate::Pinned) root was given another object: a pin
+    /// holds the object it was made for until it is dropped.
+    Pinned,
 }
 
 impl fmt::Display for RootError {
@@ -22,11 +25,49 @@ impl fmt::Display for RootError {
             RootError::WrongHeap => "root used with a heap it does not belong to",
             RootError::Stale => "scoped root used after its scope exited",
             RootError::Unlinked => "root used while not linked: it holds no object",
+            RootError::Pinned => {
+                "a pinned root cannot be set to another object: pin that object instead"
+            }
         })
     }
 }
 
 impl std::error::Error for RootError {}
+
+/// Why an object could not be pinned ([`Heap::pin`](crate::Heap::pin)).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub enum PinError {
+    /// The heap's mode moves every live object at a full collection, so it
+    /// cannot promise an address: pinning needs a mark-region heap.
+    Unsupported {
+        /// The heap's mode ([`Config::mode`](crate::Config::mode)).
+        mode: &'static str,
+    },
+    /// The root could not be read.
+    Root(RootError),
+}
+
+impl fmt::Display for PinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PinError::Unsupported { mode } => write!(
+                f,
+                "cannot pin in a {mode} heap, whose collector moves every live object: \
+                 pinning needs a mark-region heap (Config::mark_region())"
+            ),
+            PinError::Root(e) => write!(f, "cannot pin: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for PinError {}
+
+impl From<RootError> for PinError {
+    fn from(e: RootError) -> Self {
+        PinError::Root(e)
+    }
+}
 
 /// Why an allocation failed. The heap is unchanged by a failed allocation
 /// (it may have collected), and every root still holds its object.
@@ -54,7 +95,8 @@ pub enum AllocError {
     },
     /// The system allocator refused to grow the heap.
     System {
-        /// The semispace size that could not be allocated, in bytes.
+        /// The size of the semispace or chunk that could not be allocated,
+        /// in bytes.
         bytes: usize,
     },
 }
@@ -81,10 +123,7 @@ impl fmt::Display for AllocError {
                 "heap limit reached: {live} bytes live after collection + {requested} requested exceeds the limit of {limit} bytes"
             ),
             AllocError::System { bytes } => {
-                write!(
-                    f,
-                    "the system allocator refused a semispace of {bytes} bytes"
-                )
+                write!(f, "the system allocator refused {bytes} bytes for the heap")
             }
         }
     }

@@ -1,6 +1,6 @@
-//! [`Heap`]: bump allocation in one semispace, a Cheney collection into the
-//! other, and the root set of one scheme; in generational mode, a nursery
-//! in front of the semispaces and a large-object space beside them.
+//! [`Heap`]: the API, and the policy that decides when to collect and how
+//! to grow. The spaces are in [`spaces`](crate::spaces), the collectors in
+//! [`collector`](crate::collector).
 //!
 //! # Borrows, and why they make unrooted references safe
 //!
@@ -10,65 +10,86 @@
 //! may move objects: the borrow checker refuses the program. To keep an
 //! object across an allocation, root it.
 //!
-//! # Growth policy
+//! # Modes
 //!
-//! A heap has two semispaces of equal size, starting at
-//! [`Config::initial_bytes`] each. After a collection, if the live bytes
-//! exceed [`Config::grow_percent`] of a semispace, the next collection
-//! copies into semispaces twice the size (never over
-//! [`Config::max_bytes`]). If an allocation still does not fit after a
-//! collection, the heap grows at once to at least twice its size or what
-//! the allocation needs, with a second collection into the larger space.
-//! When the live data plus the allocation would exceed `max_bytes`, the
-//! allocation returns [`AllocError::OutOfMemory`]; the heap and its roots
-//! are intact and usable. The heap never shrinks. The memory it holds is
-//! two semispaces, so up to twice `max_bytes` (three times, briefly, while
-//! growing).
+//! [`Config::space`] and [`Config::nursery_bytes`] make four modes
+//! ([`Config::mode`]):
 //!
-//! # Generational mode
+//! - **semispace**: two semispaces of equal size, starting at
+//!   [`Config::initial_bytes`] each. After a collection, if the live bytes
+//!   exceed [`Config::grow_percent`] of a semispace, the next collection
+//!   copies into semispaces twice the size (never over
+//!   [`Config::max_bytes`]). If an allocation still does not fit after a
+//!   collection, the heap grows at once to at least twice its size or what
+//!   the allocation needs, with a second collection into the larger space.
+//!   The memory held is two semispaces, so up to twice `max_bytes` (three
+//!   times, briefly, while growing).
+//! - **generational**: small objects are allocated in a nursery of
+//!   `nursery_bytes` and the semispaces hold the *mature* objects, those
+//!   that survived a minor collection (which copies the nursery's reachable
+//!   objects into the mature space). Objects of at least
+//!   [`LARGE_OBJECT_BYTES`](crate::LARGE_OBJECT_BYTES) (or larger than the
+//!   nursery) get a run of memory each and never move. When the nursery is
+//!   full, a minor collection runs. The nursery fills only as far as the
+//!   mature space has room to take it all in; when that room is too small
+//!   for the next allocation, a full collection copies the mature space,
+//!   and grows it by the rule above.
+//! - **mark-region**: one space of 32 KiB blocks of 128-byte lines
+//!   (Immix; [`MarkRegion`](crate::spaces::MarkRegion)). A full collection
+//!   marks live objects in place and the mutator then fills the free
+//!   lines; blocks the previous collection found fragmented are evacuated.
+//!   The *budget*, the blocks the mutator may fill before a collection,
+//!   starts at `initial_bytes` and grows after a collection until the live
+//!   data is at most `grow_percent` of it. Objects over a block go to the
+//!   large-object space. Objects can be pinned ([`Heap::pin`]).
+//! - **generational mark-region**: a nursery in front of a mark-region
+//!   mature space (GenImmix): minor collections promote into its holes.
 //!
-//! With [`Config::nursery_bytes`] above 0, small objects are allocated in a
-//! nursery of that size and the semispaces hold the *mature* objects: those
-//! that survived a minor collection, which copies the nursery's reachable
-//! objects into the mature space. Objects of at least
-//! [`LARGE_OBJECT_BYTES`](crate::LARGE_OBJECT_BYTES) (or larger than the
-//! nursery) get a block each and never move. When the nursery is full, a
-//! minor collection runs. The nursery fills only as far as the mature
-//! space has room to take it all in; when that room is too small for the
-//! next allocation, a full collection copies the mature space, and grows
-//! it by the rule above. So the nursery holds at most its size, or the
-//! mature space's free room if that is less. The limit
-//! is the same: the mature, nursery and large objects together never
-//! exceed `max_bytes`, and an allocation is refused with `OutOfMemory` only
-//! after a full collection, when the live data plus the allocation would
-//! exceed it. The memory held is the nursery, two semispaces and the large
-//! objects.
+//! In every mode the limit is the same: the objects in use (allocated and
+//! not yet found dead) never exceed `max_bytes`, and an allocation is
+//! refused with [`AllocError::OutOfMemory`] only after a full collection,
+//! when the live data plus the allocation would exceed it. The heap and
+//! its roots are then intact and usable. The heap never shrinks.
 
 use core::cell::Cell;
 use core::marker::PhantomData;
 use core::mem;
-use core::ptr;
+use core::ptr::{self, NonNull};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use crate::collector;
-use crate::config::Config;
-use crate::error::{AllocError, HeapError, RootError};
+use crate::collector::{self, cheney, mark};
+use crate::config::{Config, SpaceKind};
+use crate::error::{AllocError, HeapError, PinError, RootError};
 use crate::fields::Fields;
-use crate::generations::{Generations, STRESS_FULL_EVERY};
 use crate::object::{Gc, Header, REMEMBERED, Shape, WORD};
+use crate::pin::{Pinned, Pins};
 use crate::reference::Ref;
 use crate::root::{Persistent, Root};
 use crate::roots::Roots;
 use crate::scheme::sealed::Anchor;
 use crate::scheme::{RootSetMut, RootSetRef, Scheme};
 use crate::scope::Scope;
-use crate::space::Space;
+use crate::spaces::mark_region::{BLOCK_WORDS, LINE_WORDS};
+use crate::spaces::memory::View;
+use crate::spaces::nursery::STRESS_FULL_EVERY;
+use crate::spaces::{Bump, LargeObjects, MarkRegion, Memory, Nursery, Semispaces};
 use crate::stats::Stats;
 use crate::vec::PersistentVec;
-use crate::verify::{self, View};
+use crate::verify::{self, View as HeapView};
 
-/// A garbage-collected heap with a moving (Cheney semispace, optionally
-/// generational) collector, rooted by scheme `S`.
+/// The heap's main space: the whole heap outside generational mode, the
+/// mature space in it.
+enum Mature {
+    Copying(Semispaces),
+    /// Boxed: the mark-region space is the larger by far, and the heap is
+    /// moved by value when it is made.
+    MarkRegion(Box<MarkRegion>),
+}
+
+/// A garbage-collected heap with a moving collector (Cheney copying,
+/// mark-region with evacuation, either optionally generational), rooted
+/// by scheme `S`.
 ///
 /// `'r` is the borrow of the [`Roots`] the heap was made with; roots of the
 /// intrusive scheme borrow them too. The heap is `Send` when the scheme
@@ -76,22 +97,29 @@ use crate::verify::{self, View};
 pub struct Heap<'r, S: Scheme> {
     roots: &'r Roots<S>,
     table: S::Table,
-    /// The semispace objects are allocated in (the mature objects, in
-    /// generational mode). Invariant: words `0..top` are a sequence of
-    /// well-formed objects; every reference in them and every root points
-    /// at one of them, or at a nursery or large object.
-    space: Space,
-    /// The other semispace, the same size as `space` and holding nothing
-    /// live (poisoned if `config.poison`).
-    spare: Space,
-    /// Words of `space` in use.
-    top: usize,
-    /// The nursery, the remembered set and the large objects (an empty
-    /// nursery in semispace mode).
-    young: Generations,
-    /// The semispace size the growth policy asks for at the next collection.
-    target_words: usize,
+    /// The mutator's allocation buffer: lent by the semispace, the nursery
+    /// or the mark-region space's current hole (see
+    /// [`spaces`](crate::spaces)). Retired into its space before anything
+    /// else reads that space.
+    bump: Bump,
+    /// Objects of at least this many words go to the large-object space
+    /// (`usize::MAX` in semispace mode, which has none).
+    large_words: usize,
+    /// The run the read path checks first: the current semispace, or the
+    /// mark-region space's primary chunk. Refreshed by `sync_view` after
+    /// anything that replaces that run.
+    view: View,
+    mature: Mature,
+    /// The nursery (0 words outside generational mode) and the remembered
+    /// set.
+    nursery: Nursery,
+    large: LargeObjects,
+    pins: Pins,
+    /// Full collections so far, to alternate zeal's evacuating ones.
+    full_collections: u64,
     max_words: usize,
+    /// A number no other heap of this process has: the pins carry it.
+    id: u64,
     config: Config,
     stats: Stats,
     /// The root count at each allocation, when an audit asks for it
@@ -104,11 +132,14 @@ pub struct Heap<'r, S: Scheme> {
     _not_sync: PhantomData<Cell<()>>,
 }
 
+/// The next heap's id.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
 impl<'r, S: Scheme> Heap<'r, S> {
     /// A heap whose root set is `roots`.
     ///
     /// Fails if the configuration is inconsistent ([`HeapError::Config`]),
-    /// if the system allocator refuses the semispaces or the nursery
+    /// if the system allocator refuses the initial spaces
     /// ([`HeapError::System`]), or, under the intrusive and hybrid schemes,
     /// if `roots` already serve a heap, even one since dropped
     /// ([`HeapError::RootsInUse`]; see [`Roots`]). Under the indexed scheme
@@ -121,33 +152,61 @@ impl<'r, S: Scheme> Heap<'r, S> {
                 bytes: words * WORD,
             }
         };
-        let space = Space::new(initial).ok_or_else(system(initial))?;
-        let spare = Space::new(initial).ok_or_else(system(initial))?;
-        let young = Generations::new(nursery_words).ok_or_else(system(nursery_words))?;
+        let nursery = Nursery::new(nursery_words).ok_or_else(system(nursery_words))?;
+        let young_limit = if nursery_words == 0 {
+            usize::MAX
+        } else {
+            (crate::LARGE_OBJECT_BYTES / WORD).min(nursery_words + 1)
+        };
+        let (mature, large_words) = match config.space {
+            SpaceKind::Semispace => (
+                Mature::Copying(Semispaces::new(initial).ok_or_else(system(initial))?),
+                young_limit,
+            ),
+            SpaceKind::MarkRegion => {
+                let blocks = initial.div_ceil(BLOCK_WORDS);
+                let max_chunk = max_words
+                    .div_ceil(BLOCK_WORDS)
+                    .saturating_mul(2)
+                    .saturating_add(2);
+                let region = MarkRegion::new(blocks, max_chunk).ok_or_else(system(initial))?;
+                (
+                    Mature::MarkRegion(Box::new(region)),
+                    young_limit.min(BLOCK_WORDS + 1),
+                )
+            }
+        };
         if !roots.anchor.claim() {
             return Err(HeapError::RootsInUse);
         }
         let mut heap = Heap {
             roots,
             table: S::new_table(),
-            space,
-            spare,
-            top: 0,
-            young,
-            target_words: initial,
+            bump: Bump::empty(),
+            large_words,
+            view: match &mature {
+                Mature::Copying(s) => View::of(&s.space),
+                Mature::MarkRegion(r) => View::of(r.primary().memory()),
+            },
+            mature,
+            nursery,
+            large: LargeObjects::default(),
+            pins: Pins::default(),
+            full_collections: 0,
             max_words,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             slow_alloc: config.stress,
             config,
             stats: Stats::default(),
             root_log: None,
             _not_sync: PhantomData,
         };
-        heap.update_nursery_limit();
+        heap.refill();
         Ok(heap)
     }
 
     /// Allocates an object of the given shape: reference fields empty, data
-    /// zeroed. May collect first, which moves every object (roots follow).
+    /// zeroed. May collect first, which may move objects (roots follow).
     ///
     /// The result is unrooted: root it (with [`root!`](crate::root)) before
     /// the next allocation.
@@ -234,8 +293,8 @@ impl<'r, S: Scheme> Heap<'r, S> {
         Ok(obj)
     }
 
-    #[inline(always)]
     /// Allocates an object; a pointer to its header.
+    #[inline(always)]
     fn alloc_gc(&mut self, shape: Shape) -> Result<*mut u64, AllocError> {
         let words = match shape.words() {
             Some(w) if w <= self.max_words => w,
@@ -246,29 +305,16 @@ impl<'r, S: Scheme> Heap<'r, S> {
                 });
             }
         };
-        // The bump in the nursery or the semispace; anything else (stress,
-        // an audit, a large object, a full space) takes the slow path.
-        // `top + words` cannot overflow: both are at most `max_words`.
-        if !self.slow_alloc {
-            let y = &mut self.young;
-            if y.on() {
-                if words < y.large_words && y.top + words <= y.limit {
-                    let addr = y.nursery.addr_of(y.top);
-                    y.top += words;
-                    let p = y.nursery.at(addr);
-                    // SAFETY: words `top - words .. top` of the nursery are
-                    // inside it (`limit <= nursery words`) and hold nothing
-                    // live.
-                    return Ok(unsafe { self.init_object(p, shape, words) });
-                }
-            } else if self.space.words() - self.top >= words {
-                let addr = self.space.addr_of(self.top);
-                self.top += words;
-                let p = self.space.at(addr);
-                // SAFETY: words `top - words .. top` are inside `space`
-                // (checked above) and hold nothing live.
-                return Ok(unsafe { self.init_object(p, shape, words) });
-            }
+        // The bump in the mutator's buffer, whatever the mode; anything
+        // else (stress, an audit, a large object, an exhausted buffer) takes
+        // the slow path.
+        if !self.slow_alloc
+            && words < self.large_words
+            && let Some(p) = self.bump.take(words)
+        {
+            // SAFETY: the buffer lent words `cursor - words .. cursor` of
+            // its run, which hold nothing live (`Bump`'s invariant).
+            return Ok(unsafe { self.init_object(p, shape, words) });
         }
         self.alloc_slow(shape, words)
     }
@@ -277,7 +323,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
     ///
     /// # Safety
     ///
-    /// `p`, with its block's provenance, must be valid for writing `words`
+    /// `p`, with its run's provenance, must be valid for writing `words`
     /// words that hold nothing live.
     #[inline(always)]
     unsafe fn init_object(&mut self, p: *mut u64, shape: Shape, words: usize) -> *mut u64 {
@@ -291,8 +337,9 @@ impl<'r, S: Scheme> Heap<'r, S> {
         p
     }
 
-    /// Logs the root count if asked, makes room (collecting always in stress
-    /// mode; otherwise if `words` do not fit), and allocates.
+    /// Logs the root count if asked, takes back the mutator's buffer, makes
+    /// room as the mode does (collecting always in stress mode), allocates,
+    /// and lends a buffer again.
     #[cold]
     #[inline(never)]
     fn alloc_slow(&mut self, shape: Shape, words: usize) -> Result<*mut u64, AllocError> {
@@ -302,108 +349,201 @@ impl<'r, S: Scheme> Heap<'r, S> {
                 log.push(count);
             }
         }
-        let p = if self.young.on() {
-            self.alloc_generational(words)?
+        self.retire();
+        let p = if self.nursery.on() {
+            self.alloc_generational(words)
+        } else if matches!(self.mature, Mature::Copying(_)) {
+            self.alloc_semispace(words)
         } else {
-            if self.config.stress || self.space.words() - self.top < words {
-                self.make_room(words)?;
-            }
-            let addr = self.space.addr_of(self.top);
-            self.top += words;
-            self.space.at(addr)
+            self.alloc_region(words)
         };
-        // SAFETY: `alloc_generational` and `make_room` left `words` free
-        // words at `p` (see each).
+        self.refill();
+        let p = p?;
+        // SAFETY: each mode's allocation left `words` free words at `p`
+        // (see each).
         Ok(unsafe { self.init_object(p, shape, words) })
     }
 
+    // --- Each mode's slow path (the mutator's buffer retired) ---
+
+    /// Semispace mode: a pointer to `words` free words of the semispace.
+    fn alloc_semispace(&mut self, words: usize) -> Result<*mut u64, AllocError> {
+        if self.config.stress || self.semispaces().free_words() < words {
+            self.make_room(words)?;
+        }
+        let s = self.semispaces_mut();
+        let p = s.space.word(s.top);
+        s.top += words;
+        Ok(p)
+    }
+
+    /// Semispace mode: collects, then grows if `words` still do not fit.
     fn make_room(&mut self, words: usize) -> Result<(), AllocError> {
-        self.collect();
-        if self.space.words() - self.top >= words {
+        self.full_collection();
+        let s = self.semispaces();
+        if s.free_words() >= words {
             return Ok(());
         }
         // `top <= space words <= max_words <= usize::MAX / WORD` and
         // `words <= max_words`: neither this sum nor the products below
         // overflow.
-        let need = self.top + words;
+        let need = s.top + words;
         if need > self.max_words {
             return Err(AllocError::OutOfMemory {
                 requested: words * WORD,
-                live: self.top * WORD,
+                live: s.top * WORD,
                 limit: self.limit_bytes(),
             });
         }
-        let target = need
-            .max(self.space.words().saturating_mul(2))
-            .min(self.max_words);
+        let target = need.max(s.words().saturating_mul(2)).min(self.max_words);
         self.grow(target)
     }
 
-    /// The generational slow path: a pointer to `words` free words (in the
-    /// nursery, or a large object's block).
+    /// Generational modes: a pointer to `words` free words (in the
+    /// nursery, or a large object's run).
     fn alloc_generational(&mut self, words: usize) -> Result<*mut u64, AllocError> {
         if self.config.stress {
-            self.young.stress_count = self.young.stress_count.wrapping_add(1);
-            if self.young.stress_count % STRESS_FULL_EVERY == 0 {
-                self.collect();
+            self.nursery.stress_count = self.nursery.stress_count.wrapping_add(1);
+            if self.nursery.stress_count % STRESS_FULL_EVERY == 0 {
+                self.full_collection();
             } else {
-                self.collect_minor();
+                self.minor_collection();
             }
         }
-        if words >= self.young.large_words {
+        if words >= self.large_words {
             return self.alloc_large(words);
         }
-        if self.young.top + words > self.young.limit {
+        if self.nursery.top + words > self.nursery.limit {
             self.make_nursery_room(words)?;
         }
-        let y = &mut self.young;
-        let addr = y.nursery.addr_of(y.top);
-        y.top += words;
-        Ok(y.nursery.at(addr))
+        let n = &mut self.nursery;
+        let p = n.memory.word(n.top);
+        n.top += words;
+        Ok(p)
     }
 
     /// Makes `words` fit the nursery: a minor collection, then a full one,
     /// then a larger mature space; `OutOfMemory` if the live data and the
     /// allocation would exceed the limit.
     fn make_nursery_room(&mut self, words: usize) -> Result<(), AllocError> {
-        self.collect_minor();
-        if self.young.top + words <= self.young.limit {
+        self.minor_collection();
+        if self.nursery.top + words <= self.nursery.limit {
             return Ok(());
         }
-        self.collect();
-        if self.young.top + words <= self.young.limit {
+        self.full_collection();
+        if self.nursery.top + words <= self.nursery.limit {
             return Ok(());
         }
         self.check_limit(words)?;
         // The nursery is empty; grow the mature space to hold a full one
         // (or as much as the limit allows): then `words` fit, since they fit
         // the nursery and the limit (`check_limit`).
-        let target = (self.top.saturating_add(self.young.nursery.words()))
-            .max(self.space.words().saturating_mul(2))
-            .min(self.max_words);
-        self.grow(target)?;
-        debug_assert!(self.young.top + words <= self.young.limit);
+        let nursery_words = self.nursery.memory.words();
+        match &mut self.mature {
+            Mature::Copying(s) => {
+                let target = (s.top.saturating_add(nursery_words))
+                    .max(s.words().saturating_mul(2))
+                    .min(self.max_words);
+                self.grow(target)?;
+            }
+            Mature::MarkRegion(r) => {
+                // Promotion may need twice its words in free blocks.
+                let blocks = (2 * words).div_ceil(BLOCK_WORDS) + 1;
+                if !r.raise_budget(blocks) {
+                    self.regrow()?;
+                    self.full_collection();
+                    self.region_mut().raise_budget(blocks);
+                }
+                self.update_nursery_limit();
+            }
+        }
+        debug_assert!(self.nursery.top + words <= self.nursery.limit);
         Ok(())
     }
 
-    /// A large object of `words` words, in a block of its own.
+    /// Mark-region mode: a pointer to `words` free words (in a hole, the
+    /// overflow block, or a large object's run).
+    fn alloc_region(&mut self, words: usize) -> Result<*mut u64, AllocError> {
+        let mut collected = false;
+        if self.config.stress {
+            self.full_collection();
+            collected = true;
+        }
+        if words >= self.large_words {
+            return self.alloc_large(words);
+        }
+        if self.used_words() + words > self.max_words {
+            if !collected {
+                self.full_collection();
+                collected = true;
+            }
+            self.check_limit(words)?;
+        }
+        if let Some(p) = self.place_in_region(words) {
+            return Ok(p);
+        }
+        if !collected {
+            self.full_collection();
+            self.check_limit(words)?;
+            if let Some(p) = self.place_in_region(words) {
+                return Ok(p);
+            }
+        }
+        // The live data and the object fit the limit, but not the budget:
+        // raise it, and if the primary chunk has no free block left, move
+        // everything to a larger one.
+        if !self.region_mut().raise_budget(1) {
+            self.regrow()?;
+            self.full_collection();
+            self.region_mut().raise_budget(1);
+        }
+        Ok(self
+            .place_in_region(words)
+            .expect("a free block after raising the budget"))
+    }
+
+    /// Mark-region mode: `words` words in the current hole, the next one,
+    /// or (an object over a line) the overflow block; `None` if the budget
+    /// has no block left.
+    fn place_in_region(&mut self, words: usize) -> Option<*mut u64> {
+        let r = self.region_mut();
+        let at = if r.hole_room() >= words {
+            r.take_from_hole(words)
+        } else if words > LINE_WORDS {
+            r.take_overflow(words, true)?
+        } else if r.next_hole(words, true) {
+            r.take_from_hole(words)
+        } else {
+            return None;
+        };
+        r.note_allocated(at, words);
+        Some(r.primary().word(at))
+    }
+
+    /// Mark-region modes: makes the larger chunk the budget asks for the
+    /// primary, before a full collection evacuates into it.
+    fn regrow(&mut self) -> Result<(), AllocError> {
+        self.region_mut()
+            .regrow()
+            .map_err(|bytes| AllocError::System { bytes })
+    }
+
+    /// A large object of `words` words, in a run of its own.
     fn alloc_large(&mut self, words: usize) -> Result<*mut u64, AllocError> {
         // Each term is at most `max_words <= usize::MAX / WORD`: no overflow.
         if self.used_words() + words > self.max_words {
-            self.collect();
+            self.full_collection();
             self.check_limit(words)?;
         }
-        let p = self.young.large.alloc(words).ok_or(AllocError::System {
+        self.large.alloc(words).ok_or(AllocError::System {
             bytes: words * WORD,
-        })?;
-        self.update_nursery_limit();
-        Ok(p)
+        })
     }
 
     /// After a full collection: `OutOfMemory` if the live data and `words`
     /// more would exceed the limit.
     fn check_limit(&self, words: usize) -> Result<(), AllocError> {
-        let live = self.top + self.young.large.words();
+        let live = self.used_words();
         if live + words > self.max_words {
             return Err(AllocError::OutOfMemory {
                 requested: words * WORD,
@@ -414,186 +554,378 @@ impl<'r, S: Scheme> Heap<'r, S> {
         Ok(())
     }
 
+    // --- The mutator's buffer ---
+
+    /// Takes back the mutator's buffer: its space learns how far it was
+    /// used. Before anything reads that space.
+    fn retire(&mut self) {
+        // While the buffer is lent, nothing else moves the space's top, so
+        // the top at the loan plus what the buffer handed out is the top.
+        let bump = mem::replace(&mut self.bump, Bump::empty());
+        if self.nursery.on() {
+            self.nursery.top += bump.used();
+        } else {
+            match &mut self.mature {
+                Mature::Copying(s) => s.top += bump.used(),
+                Mature::MarkRegion(r) => r.retire(&bump),
+            }
+        }
+    }
+
+    /// Lends the mutator a buffer again: the rest of the semispace, the
+    /// nursery up to its limit, or the rest of the current hole (no more
+    /// than keeps the heap within its limit).
+    fn refill(&mut self) {
+        debug_assert_eq!(self.bump.used(), 0, "refill over a buffer in use");
+        self.bump = Bump::empty();
+        self.bump = if self.nursery.on() {
+            self.update_nursery_limit();
+            Bump::lend(&self.nursery.memory, self.nursery.top, self.nursery.limit)
+        } else {
+            match &self.mature {
+                Mature::Copying(s) => Bump::lend(&s.space, s.top, s.words()),
+                Mature::MarkRegion(r) => r.lend(self.max_words.saturating_sub(self.used_words())),
+            }
+        };
+    }
+
     /// Words in use in every space.
     fn used_words(&self) -> usize {
-        self.top + self.young.top + self.young.large.words()
+        let mature = match &self.mature {
+            Mature::Copying(s) => s.top,
+            Mature::MarkRegion(r) => r.used(),
+        };
+        mature + self.nursery.top + self.bump.used() + self.large.words()
     }
 
     /// Sets how much of the nursery may fill before a minor collection: no
     /// more than the mature space can take in (so a minor collection never
     /// runs out of room) and than keeps the heap within its limit.
     fn update_nursery_limit(&mut self) {
-        let y = &mut self.young;
-        y.limit = y.nursery.words().min(self.space.words() - self.top).min(
+        let (room, mature) = match &self.mature {
+            Mature::Copying(s) => (s.free_words(), s.top),
+            // As much as the budget leaves (in holes and blocks), and no
+            // more than half the free blocks: promotion puts objects over a
+            // line in free blocks, and may waste up to half of each (an
+            // object that does not fit a block's end).
+            Mature::MarkRegion(r) => (
+                (r.hole_words() + r.budget_left() * BLOCK_WORDS)
+                    .min(r.free_blocks() * BLOCK_WORDS / 2),
+                r.used(),
+            ),
+        };
+        let n = &mut self.nursery;
+        n.limit = n.memory.words().min(room).min(
             self.max_words
-                .saturating_sub(self.top)
-                .saturating_sub(y.large.words()),
+                .saturating_sub(mature)
+                .saturating_sub(self.large.words()),
         );
-        debug_assert!(y.top <= y.limit, "the nursery holds more than its limit");
+        debug_assert!(n.top <= n.limit, "the nursery holds more than its limit");
     }
 
-    /// Runs a full collection now: copies every object reachable from the
-    /// roots into the other semispace (growing it first if the policy asks)
-    /// and rewrites the roots. In generational mode the nursery is emptied
-    /// into the mature space too, and unreachable large objects are freed.
+    // --- Collections (the mutator's buffer retired) ---
+
+    /// Runs a full collection now: copies (or, in mark-region mode, marks
+    /// in place or evacuates) every object reachable from the roots, and
+    /// rewrites the roots of every object that moved. In generational mode
+    /// the nursery is emptied into the mature space too, and unreachable
+    /// large objects are freed.
     ///
     /// Never inlined: inlined into a loop that collects now and then, it
     /// took registers from the loop's fast path.
     #[inline(never)]
     pub fn collect(&mut self) {
-        if self.target_words > self.space.words() && self.grow(self.target_words).is_ok() {
-            return;
-        }
-        // Same size: evacuate into the spare, which becomes the space. The
-        // spare holds the mature objects and the nursery's: the nursery
-        // limit keeps `top + nursery top <= space words`.
-        mem::swap(&mut self.space, &mut self.spare);
-        self.evacuate_from_spare();
+        self.retire();
+        self.full_collection();
+        self.refill();
     }
 
     /// Runs a minor collection now: promotes the nursery objects that the
     /// roots and the remembered objects reach into the mature space, and
-    /// empties the nursery. In semispace mode, a full collection
+    /// empties the nursery. Outside generational mode, a full collection
     /// ([`collect`](Self::collect)).
     #[inline(never)]
     pub fn collect_minor(&mut self) {
-        if !self.young.on() {
-            return self.collect();
-        }
-        let start = Instant::now();
-        if self.config.verify {
-            self.verify("before a minor collection");
-        }
-        let roots = &self.roots.anchor;
-        let set = RootSetMut {
-            anchor: roots,
-            table: &mut self.table,
-        };
-        let remembered = mem::take(self.young.remembered.get_mut());
-        let old_top = self.top;
-        let outcome = collector::evacuate_nursery::<S>(
-            set,
-            &self.young.nursery,
-            &remembered,
-            &mut self.young.large,
-            &self.space,
-            old_top,
-        );
-        self.top = outcome.top;
-        *self.young.remembered.get_mut() = remembered;
-        self.young.remembered.get_mut().clear();
-        self.empty_nursery();
-        if self.config.verify {
-            self.verify("after a minor collection");
-        }
-        let s = &mut self.stats;
-        s.collections += 1;
-        s.minor_collections += 1;
-        s.objects_copied += outcome.objects;
-        s.bytes_copied += ((self.top - old_top) * WORD) as u64;
-        s.roots_scanned += outcome.roots;
-        s.gc_time += start.elapsed();
+        self.retire();
+        self.minor_collection();
+        self.refill();
     }
 
-    /// After a collection copied its objects out: poisons the nursery's used
-    /// words if asked, empties it, and sets its limit.
-    fn empty_nursery(&mut self) {
-        if self.config.poison {
-            self.young.nursery.poison_words(self.young.top);
+    fn full_collection(&mut self) {
+        self.full_collections += 1;
+        self.forget_remembered();
+        match &self.mature {
+            Mature::Copying(s) => {
+                let target = s.target_words;
+                if target > s.words() && self.grow(target).is_ok() {
+                    return;
+                }
+                // Same size: evacuate into the spare, which becomes the
+                // space. The spare holds the mature objects and the
+                // nursery's: the nursery limit keeps `top + nursery top <=
+                // space words`.
+                self.semispaces_mut().flip();
+                self.evacuate_from_spare();
+            }
+            Mature::MarkRegion(_) => self.mark_region_full(),
         }
-        self.young.top = 0;
-        self.update_nursery_limit();
     }
 
-    /// Collects into two fresh semispaces of `words` words (at least the
-    /// words in use in the semispace and the nursery).
+    /// Copying modes: collects into two fresh semispaces of `words` words
+    /// (at least the words in use in the semispace and the nursery).
     fn grow(&mut self, words: usize) -> Result<(), AllocError> {
         let system = AllocError::System {
             bytes: words * WORD,
         };
-        let to = Space::new(words).ok_or(system)?;
-        let spare = Space::new(words).ok_or(system)?;
-        self.spare = mem::replace(&mut self.space, to);
+        let to = Memory::new(words).ok_or(system)?;
+        let spare = Memory::new(words).ok_or(system)?;
+        self.forget_remembered();
+        let s = self.semispaces_mut();
+        s.spare = mem::replace(&mut s.space, to);
         self.evacuate_from_spare();
         // The old semispaces are freed, not poisoned.
-        self.spare = spare;
+        self.semispaces_mut().spare = spare;
         Ok(())
     }
 
-    /// The full collection proper: `spare` holds the mature objects (all of
-    /// them in semispace mode), `space` is empty.
+    /// The copying full collection proper: `spare` holds the mature
+    /// objects (all of them in semispace mode), `space` is empty.
     fn evacuate_from_spare(&mut self) {
         let start = Instant::now();
-        self.forget_remembered();
-        let roots = &self.roots.anchor;
+        let Mature::Copying(s) = &mut self.mature else {
+            unreachable!("a copying collection of a mark-region heap")
+        };
         let set = RootSetMut {
-            anchor: roots,
+            anchor: &self.roots.anchor,
             table: &mut self.table,
         };
-        let outcome = collector::evacuate::<S>(
+        let outcome = cheney::evacuate::<S>(
             set,
-            &self.spare,
-            &self.young.nursery,
-            &mut self.young.large,
-            &self.space,
+            &s.spare,
+            &self.nursery.memory,
+            &mut self.large,
+            &s.space,
         );
-        self.top = outcome.top;
-        self.young.large.sweep();
+        s.top = outcome.top;
         if self.config.poison {
-            self.spare.poison();
-        }
-        self.empty_nursery();
-        if self.config.verify {
-            self.verify("after a full collection");
+            s.spare.poison();
         }
         // In u128: `words * 100` may not fit a u64 when the limit is near
         // `usize::MAX`. (Growing also while the free room is less than one
         // nursery made the workloads that collect by hand up to 40% slower
         // in generational mode: DESIGN.md.)
-        let live = self.top as u128;
-        if live * 100 > self.space.words() as u128 * u128::from(self.config.grow_percent) {
-            self.target_words = self.space.words().saturating_mul(2).min(self.max_words);
+        let live = s.top as u128;
+        if live * 100 > s.words() as u128 * u128::from(self.config.grow_percent) {
+            s.target_words = s.words().saturating_mul(2).min(self.max_words);
         }
+        let top = s.top;
+        self.large.sweep();
+        self.nursery.empty(self.config.poison);
+        self.update_nursery_limit();
+        self.sync_view();
+        if self.config.verify {
+            self.verify("after a full collection");
+        }
+        self.count_full(start, &outcome, (top * WORD) as u64, 0);
+    }
+
+    /// The mark-region full collection: marks in place, evacuates the
+    /// candidates (on every other collection in stress mode, every object
+    /// it can; after the budget outgrew the primary, every object of the
+    /// old chunk), sweeps, and applies the occupancy rule.
+    fn mark_region_full(&mut self) {
+        let start = Instant::now();
+        let evacuate_all = self.config.stress && self.full_collections % 2 == 0;
+        // Blocks for the nursery's objects, which the collection must copy
+        // (the nursery's limit keeps them within the free blocks).
+        let reserve = (2 * self.nursery.top).div_ceil(BLOCK_WORDS);
+        let Mature::MarkRegion(r) = &mut self.mature else {
+            unreachable!("a mark-region collection of a copying heap")
+        };
+        if r.wants_chunk() {
+            // If the system refuses the larger chunk, the budget stays
+            // where it is; an allocation that then finds no room reports
+            // the refusal.
+            let _ = r.regrow();
+        }
+        let evacuating = r.prepare(evacuate_all, self.config.evacuate, reserve);
+        let set = RootSetMut {
+            anchor: &self.roots.anchor,
+            table: &mut self.table,
+        };
+        let outcome = mark::full::<S>(
+            set,
+            &mut self.pins,
+            r,
+            &self.nursery.memory,
+            &mut self.large,
+        );
+        r.sweep(outcome.live, self.config.poison);
+        r.grow_budget(self.config.grow_percent);
+        self.large.sweep();
+        self.nursery.empty(self.config.poison);
+        self.update_nursery_limit();
+        self.sync_view();
+        if self.config.verify {
+            self.verify("after a full collection");
+        }
+        if evacuating && outcome.objects > 0 {
+            self.stats.evacuating_collections += 1;
+        }
+        let marked = (outcome.live - outcome.words_copied) * WORD;
+        self.count_full(
+            start,
+            &outcome,
+            (outcome.words_copied * WORD) as u64,
+            marked as u64,
+        );
+    }
+
+    /// Counts a full collection in the statistics.
+    fn count_full(
+        &mut self,
+        start: Instant,
+        outcome: &collector::Outcome,
+        copied: u64,
+        marked: u64,
+    ) {
+        let live = self.used_words() * WORD;
+        let footprint = self.footprint_bytes();
         let s = &mut self.stats;
         s.collections += 1;
         s.objects_copied += outcome.objects;
-        s.bytes_copied += (self.top * WORD) as u64;
+        s.bytes_copied += copied;
+        s.bytes_marked += marked;
         s.roots_scanned += outcome.roots;
-        s.live_bytes_after_gc = (self.top + self.young.large.words()) * WORD;
+        s.live_bytes_after_gc = live;
+        s.peak_footprint_bytes = s.peak_footprint_bytes.max(footprint);
+        s.gc_time += start.elapsed();
+    }
+
+    /// A minor collection (a full one outside generational mode).
+    fn minor_collection(&mut self) {
+        if !self.nursery.on() {
+            return self.full_collection();
+        }
+        let start = Instant::now();
+        if self.config.verify {
+            self.verify("before a minor collection");
+        }
+        let set = RootSetMut {
+            anchor: &self.roots.anchor,
+            table: &mut self.table,
+        };
+        let remembered = mem::take(self.nursery.remembered.get_mut());
+        let (outcome, copied) = match &mut self.mature {
+            Mature::Copying(s) => {
+                let old_top = s.top;
+                let outcome = cheney::evacuate_nursery::<S>(
+                    set,
+                    &self.nursery.memory,
+                    &remembered,
+                    &mut self.large,
+                    &s.space,
+                    old_top,
+                );
+                s.top = outcome.top;
+                (outcome, ((s.top - old_top) * WORD) as u64)
+            }
+            Mature::MarkRegion(r) => {
+                let outcome = mark::minor::<S>(
+                    set,
+                    &mut self.pins,
+                    &self.nursery.memory,
+                    &remembered,
+                    r,
+                    &mut self.large,
+                );
+                let copied = (outcome.words_copied * WORD) as u64;
+                (outcome, copied)
+            }
+        };
+        *self.nursery.remembered.get_mut() = remembered;
+        self.nursery.remembered.get_mut().clear();
+        self.nursery.empty(self.config.poison);
+        self.update_nursery_limit();
+        if self.config.verify {
+            self.verify("after a minor collection");
+        }
+        let footprint = self.footprint_bytes();
+        let s = &mut self.stats;
+        s.collections += 1;
+        s.minor_collections += 1;
+        s.objects_copied += outcome.objects;
+        s.bytes_copied += copied;
+        s.roots_scanned += outcome.roots;
+        s.peak_footprint_bytes = s.peak_footprint_bytes.max(footprint);
         s.gc_time += start.elapsed();
     }
 
     /// Clears the remembered set and its header bits, before a full
     /// collection (which scans everything, and leaves the nursery empty).
     fn forget_remembered(&mut self) {
-        for gc in self.young.remembered.get_mut().drain(..) {
+        for gc in self.nursery.remembered.get_mut().drain(..) {
             let addr = gc.addr();
-            // The mature objects are in the spare by now (`collect` swapped
-            // the spaces, `grow` replaced the space).
-            let p = if self.spare.contains(addr) {
-                self.spare.at(addr)
-            } else if let Some(i) = self.young.large.find(addr) {
-                self.young.large.header(i)
-            } else {
-                unreachable!("the barrier remembers only mature and large objects")
-            };
+            let p = match &self.mature {
+                Mature::Copying(s) if s.space.contains(addr) => Some(s.space.at(addr)),
+                Mature::MarkRegion(r) => r.find(addr).map(|l| r.chunk(l.chunk).word(l.index)),
+                Mature::Copying(_) => None,
+            }
+            .or_else(|| self.large.find(addr).map(|i| self.large.header(i)))
+            .unwrap_or_else(|| unreachable!("the barrier remembers only mature and large objects"));
             // SAFETY: `p` is the header of a remembered object, which has
-            // not moved since the barrier read it (only full collections move
-            // mature objects, and they empty the set first).
+            // not moved since the barrier read it (only full collections
+            // move mature objects, and they empty the set first).
             unsafe { *p &= !REMEMBERED };
         }
     }
 
-    /// Runs the verifier on the heap as it is.
+    /// Points the read path's first check at the current semispace or the
+    /// primary chunk. After anything that replaces either.
+    fn sync_view(&mut self) {
+        self.view = match &self.mature {
+            Mature::Copying(s) => View::of(&s.space),
+            Mature::MarkRegion(r) => View::of(r.primary().memory()),
+        };
+    }
+
+    /// Whether the view is of the current semispace or primary chunk.
+    fn view_is_current(&self) -> bool {
+        match &self.mature {
+            Mature::Copying(s) => self.view.is_of(&s.space),
+            Mature::MarkRegion(r) => self.view.is_of(r.primary().memory()),
+        }
+    }
+
+    /// The memory the spaces have written to, in bytes (see
+    /// [`Stats::peak_footprint_bytes`]).
+    fn footprint_bytes(&self) -> usize {
+        let mature = match &self.mature {
+            Mature::Copying(s) => 2 * s.words(),
+            Mature::MarkRegion(r) => r.touched_blocks() * BLOCK_WORDS,
+        };
+        (mature + self.nursery.memory.words() + self.large.words()) * WORD
+    }
+
+    /// Runs the verifier on the heap as it is (the mutator's buffer
+    /// retired).
     fn verify(&mut self, when: &str) {
-        let remembered = self.young.remembered.borrow();
-        let view = View {
-            mature: &self.space,
-            top: self.top,
-            nursery: &self.young.nursery,
-            nursery_top: self.young.top,
-            large: &self.young.large,
+        if let Mature::MarkRegion(r) = &mut self.mature {
+            r.record_fresh_starts();
+        }
+        let remembered = self.nursery.remembered.borrow();
+        let (semispace, region) = match &self.mature {
+            Mature::Copying(s) => (Some((&s.space, s.top)), None),
+            Mature::MarkRegion(r) => (None, Some(&**r)),
+        };
+        let view = HeapView {
+            semispace,
+            region,
+            nursery: &self.nursery.memory,
+            nursery_top: self.nursery.top,
+            large: &self.large,
             remembered: &remembered,
+            pins: &self.pins,
         };
         let set = RootSetMut {
             anchor: &self.roots.anchor,
@@ -601,6 +933,89 @@ impl<'r, S: Scheme> Heap<'r, S> {
         };
         verify::verify::<S>(set, &view, when);
     }
+
+    // --- Pins ---
+
+    /// Pins the object `root` holds: a [`Pinned`] root that keeps it alive
+    /// and at the same address until it is dropped, so that its data can
+    /// be handed to native code ([`pinned_data`](Self::pinned_data)). In a
+    /// generational heap a nursery object is promoted first (a minor
+    /// collection).
+    ///
+    /// ```
+    /// # use gcroots::{root, Config, Heap, Roots, Selected, Shape};
+    /// let roots = Roots::<Selected>::new();
+    /// let mut heap = Heap::new(&roots, Config::mark_region()).unwrap();
+    /// root!(heap, let buf = heap.alloc(Shape::new(0, 64)).unwrap());
+    /// let pin = heap.pin(&buf).unwrap();
+    /// let at = heap.get(&pin).addr();
+    /// heap.collect();
+    /// assert_eq!(heap.get(&pin).addr(), at); // it did not move
+    /// heap.get(&pin).write_u64(0, 7); // read and written with no `unsafe`
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`PinError::Unsupported`] in a semispace or generational heap, whose
+    /// collector moves every object; [`PinError::Root`] if the root is
+    /// stale or of another heap.
+    pub fn pin<R: Root<S>>(&mut self, root: &R) -> Result<Pinned, PinError> {
+        let gc = root.try_get(self)?.gc();
+        if matches!(self.mature, Mature::Copying(_)) {
+            return Err(PinError::Unsupported {
+                mode: self.config.mode(),
+            });
+        }
+        let gc = if self.nursery.contains(gc.addr()) {
+            self.collect_minor();
+            root.try_get(self)?.gc()
+        } else {
+            gc
+        };
+        let pin = self.pins.pin(gc, self.id);
+        self.stats.objects_pinned = self.pins.len();
+        Ok(pin)
+    }
+
+    /// Ends a pin now (dropping it does too, at the latest before the next
+    /// collection). `WrongHeap` if it is not a pin of this heap; it is
+    /// dropped all the same.
+    pub fn unpin(&mut self, pin: Pinned) -> Result<(), RootError> {
+        self.check_pin(&pin)?;
+        drop(pin);
+        self.pins.trace(|_| {});
+        self.stats.objects_pinned = self.pins.len();
+        Ok(())
+    }
+
+    /// A pointer to the first data byte of the pinned object: valid, and
+    /// the object's data bytes readable and writable through it, until the
+    /// pin is dropped or the heap is. For native code (the C API's
+    /// `gcr_*_pin_data`): in Rust, read and write through
+    /// [`get`](Self::get) instead, with no `unsafe`. Writing through the
+    /// pointer while a [`Ref`] of the object is being used is the caller's
+    /// business: the heap is not `Sync`, so both happen on one thread.
+    pub fn pinned_data(&self, pin: &Pinned) -> Result<NonNull<u8>, RootError> {
+        let obj = self.get_pinned(pin)?;
+        Ok(obj.data_ptr())
+    }
+
+    /// The object a pin holds, if it is a pin of this heap.
+    pub(crate) fn get_pinned(&self, pin: &Pinned) -> Result<Ref<'_, S>, RootError> {
+        let gc = self.check_pin(pin)?;
+        // SAFETY: the pin table holds current objects (every collection
+        // traces it, and never moves what it holds).
+        Ok(unsafe { Ref::new(self, gc) })
+    }
+
+    fn check_pin(&self, pin: &Pinned) -> Result<Gc, RootError> {
+        if pin.heap != self.id {
+            return Err(RootError::WrongHeap);
+        }
+        self.pins.get(pin).ok_or(RootError::WrongHeap)
+    }
+
+    // --- The rest of the API ---
 
     /// Enters a scope. Under the indexed scheme, the scoped roots made while
     /// the scope is alive are released when it is dropped; under the
@@ -661,9 +1076,14 @@ impl<'r, S: Scheme> Heap<'r, S> {
 
     /// Counters and sizes.
     pub fn stats(&self) -> Stats {
+        let capacity = match &self.mature {
+            Mature::Copying(s) => s.words(),
+            Mature::MarkRegion(r) => r.budget() * BLOCK_WORDS,
+        };
         Stats {
-            capacity_bytes: self.space.words() * WORD,
+            capacity_bytes: capacity * WORD,
             used_bytes: self.used_bytes(),
+            objects_pinned: self.pins.len(),
             ..self.stats.clone()
         }
     }
@@ -674,8 +1094,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
     }
 
     /// Bytes in use: live after the last collection plus allocated since
-    /// (in generational mode: in the mature space, the nursery and large
-    /// objects).
+    /// (in every space).
     pub fn used_bytes(&self) -> usize {
         self.used_words() * WORD
     }
@@ -686,9 +1105,9 @@ impl<'r, S: Scheme> Heap<'r, S> {
         self.max_words * WORD
     }
 
-    /// How many roots are alive (all kinds; may walk them).
+    /// How many roots are alive (all kinds, pins included; may walk them).
     pub fn root_count(&self) -> usize {
-        S::count(self.root_set())
+        S::count(self.root_set()) + self.pins.len()
     }
 
     /// Starts logging the root count at every allocation (for
@@ -736,7 +1155,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
     }
 
     /// A pointer to the header of the object at `gc`, after checking that
-    /// the address is in the current semispace (reading the word is then
+    /// the address is in one of the heap's spaces (reading the word is then
     /// sound; whether it is a live header is for the caller to decode).
     ///
     /// # Panics
@@ -745,34 +1164,61 @@ impl<'r, S: Scheme> Heap<'r, S> {
     #[inline(always)]
     #[track_caller]
     pub(crate) fn header_ptr(&self, gc: Gc) -> *mut u64 {
+        debug_assert!(self.view_is_current(), "the heap's view is stale");
         let addr = gc.addr();
-        if self.space.contains(addr) {
-            self.space.at(addr)
-        } else if self.young.nursery.contains(addr) {
-            self.young.nursery.at(addr)
-        } else if let Some(p) = self.large_header_ptr(addr) {
+        if self.view.contains(addr) {
+            self.view.at(addr)
+        } else if self.nursery.contains(addr) {
+            self.nursery.memory.at(addr)
+        } else if let Some(p) = self.other_header_ptr(addr) {
             p
         } else {
             crate::reference::stale(gc, "its address is in none of the heap's spaces")
         }
     }
 
-    /// The header of the large object at `addr`, if there is one. Out of
-    /// line, and generic (a method of `Heap<S>`), so that each crate that
-    /// reads objects compiles its own copy and its optimiser sees that the
-    /// call writes nothing: loops that read objects then keep the heap's
-    /// spaces in registers. (As an opaque call it cost the access workload
-    /// about 10%; inlined, about 25%.)
+    /// The header of the object at `addr` in a retained chunk or the
+    /// large-object space, if there is one. Out of line, and generic (a
+    /// method of `Heap<S>`), so that each crate that reads objects compiles
+    /// its own copy and its optimiser sees that the call writes nothing:
+    /// loops that read objects then keep the heap's spaces in registers.
+    /// (As an opaque call it cost the access workload about 10%; inlined,
+    /// about 25%.)
     #[inline(never)]
-    fn large_header_ptr(&self, addr: usize) -> Option<*mut u64> {
-        self.young.large.header_at(addr)
+    fn other_header_ptr(&self, addr: usize) -> Option<*mut u64> {
+        if let Mature::MarkRegion(r) = &self.mature
+            && let Some(loc) = r.find_retained(addr)
+        {
+            return Some(r.chunk(loc.chunk).word(loc.index));
+        }
+        self.large.header_at(addr)
     }
 
-    /// The nursery, the remembered set and the large objects (for the write
-    /// barrier).
+    /// The nursery and its remembered set (for the write barrier).
     #[inline(always)]
-    pub(crate) fn generations(&self) -> &Generations {
-        &self.young
+    pub(crate) fn nursery(&self) -> &Nursery {
+        &self.nursery
+    }
+
+    fn semispaces(&self) -> &Semispaces {
+        match &self.mature {
+            Mature::Copying(s) => s,
+            Mature::MarkRegion(_) => unreachable!("a semispace operation on a mark-region heap"),
+        }
+    }
+
+    fn semispaces_mut(&mut self) -> &mut Semispaces {
+        match &mut self.mature {
+            Mature::Copying(s) => s,
+            Mature::MarkRegion(_) => unreachable!("a semispace operation on a mark-region heap"),
+        }
+    }
+
+    fn region_mut(&mut self) -> &mut MarkRegion {
+        match &mut self.mature {
+            Mature::MarkRegion(r) => r,
+            Mature::Copying(_) => unreachable!("a mark-region operation on a copying heap"),
+        }
     }
 }
 
@@ -780,19 +1226,15 @@ impl<S: Scheme> core::fmt::Debug for Heap<'_, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Heap")
             .field("scheme", &S::NAME)
+            .field("mode", &self.config.mode())
             .field("used_bytes", &self.used_bytes())
-            .field("capacity_bytes", &(self.space.words() * WORD))
-            .field("nursery_bytes", &(self.young.nursery.words() * WORD))
+            .field("capacity_bytes", &self.stats().capacity_bytes)
+            .field("nursery_bytes", &(self.nursery.memory.words() * WORD))
             .field("limit_bytes", &self.limit_bytes())
             .finish_non_exhaustive()
     }
 }
 
-/// A root the collector does not see, and a store that bypasses the write
-/// barrier, made on purpose (only this crate can: outside it, a `Ref` cannot
-/// be held across a collection, and every store goes through the barrier):
-/// the poisoning, the checks on every access and the verifier must catch
-/// each the first time it matters, rather than read whatever is there.
 #[cfg(test)]
 mod missing_root {
     use super::*;

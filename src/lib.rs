@@ -83,31 +83,30 @@ mod collector;
 mod config;
 mod error;
 mod fields;
-mod generations;
 mod heap;
-mod large;
 #[cfg(any(feature = "intrusive", feature = "hybrid"))]
 mod linked;
 mod object;
+mod pin;
 mod reference;
 mod root;
 mod roots;
 mod scheme;
 mod schemes;
 mod scope;
-mod space;
+mod spaces;
 mod stats;
 mod vec;
 mod verify;
 
-pub use config::Config;
-pub use error::{AllocError, HeapError, RootError};
+pub use config::{Config, SpaceKind};
+pub use error::{AllocError, HeapError, PinError, RootError};
 pub use fields::Fields;
 pub use heap::Heap;
-pub use large::LARGE_OBJECT_BYTES;
 #[cfg(any(feature = "intrusive", feature = "hybrid"))]
 pub use linked::{LinkedRoot, ListScheme};
 pub use object::{MAX_BYTES, MAX_FIELDS, Shape};
+pub use pin::Pinned;
 pub use reference::Ref;
 pub use root::{Local, Persistent, Root};
 pub use roots::Roots;
@@ -119,6 +118,7 @@ pub use schemes::indexed::Indexed;
 #[cfg(feature = "intrusive")]
 pub use schemes::intrusive::Intrusive;
 pub use scope::Scope;
+pub use spaces::large::LARGE_OBJECT_BYTES;
 pub use stats::Stats;
 pub use vec::{Iter, LocalVec, PersistentVec, RootVec};
 

@@ -155,7 +155,7 @@ impl<'h, S: Scheme> Ref<'h, S> {
         unsafe {
             *header.add(1 + i) = word;
             self.heap
-                .generations()
+                .nursery()
                 .barrier(self.gc(), header, word as usize);
         }
     }
@@ -172,6 +172,16 @@ impl<'h, S: Scheme> Ref<'h, S> {
         // SAFETY: the data starts after the header and the fields, inside the
         // object; `offset + len` is within it (checked).
         unsafe { self.ptr().add(1 + shape.fields()).cast::<u8>().add(offset) }
+    }
+
+    /// A pointer to the first data byte (for a pinned object's data, handed
+    /// to native code).
+    pub(crate) fn data_ptr(self) -> core::ptr::NonNull<u8> {
+        let fields = self.shape().fields();
+        // SAFETY: the data starts right after the fields, at most one past
+        // the object's end, inside or at the end of its run; the run's
+        // base is not null, so neither is this.
+        unsafe { core::ptr::NonNull::new_unchecked(self.ptr().add(1 + fields).cast::<u8>()) }
     }
 
     /// Reads 8 data bytes at `offset` (any alignment) as a native-endian `u64`.

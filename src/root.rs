@@ -263,6 +263,21 @@ impl<S: Scheme> fmt::Debug for Persistent<'_, S> {
     }
 }
 
+impl<S: Scheme> sealed_root::Sealed<S> for crate::Pinned {}
+
+/// A pin is a root under every scheme: it reads its object; it cannot be
+/// set to another one ([`RootError::Pinned`]).
+impl<S: Scheme> Root<S> for crate::Pinned {
+    #[inline]
+    fn try_get<'h>(&self, heap: &'h Heap<'_, S>) -> Result<Ref<'h, S>, RootError> {
+        heap.get_pinned(self)
+    }
+
+    fn try_set(&self, _value: Ref<'_, S>) -> Result<(), RootError> {
+        Err(RootError::Pinned)
+    }
+}
+
 /// Pinned storage for one stack root. [`root!`](crate::root) makes one in
 /// the current frame, where the caller cannot name it; the intrusive scheme
 /// keeps its node there, the indexed scheme keeps nothing.

@@ -22,8 +22,21 @@ pub struct Stats {
     pub roots_scanned: u64,
     /// Time spent collecting (and, if enabled, verifying and poisoning).
     pub gc_time: Duration,
+    /// Bytes of objects that full collections of a mark-region heap kept
+    /// where they were (marked in place).
+    pub bytes_marked: u64,
+    /// Full collections of a mark-region heap that evacuated objects out of
+    /// fragmented blocks (or out of an outgrown chunk).
+    pub evacuating_collections: u64,
+    /// Objects pinned now ([`Heap::pin`](crate::Heap::pin)).
+    pub objects_pinned: usize,
+    /// The most memory the heap's spaces held at the end of a collection,
+    /// counting what they have written to (and so made resident): both
+    /// semispaces, the nursery, a mark-region space's used blocks, the
+    /// large objects. A deterministic stand-in for the peak resident size.
+    pub peak_footprint_bytes: usize,
     /// The current size of one semispace in bytes (of the mature space, in
-    /// generational mode).
+    /// generational mode; of the budget, in mark-region mode).
     pub capacity_bytes: usize,
     /// Bytes in use: live after the last collection plus allocated since.
     pub used_bytes: usize,

@@ -1,34 +1,42 @@
-//! The verifier: every object, reference field and root must be where the
-//! collector left it, and (generational mode) every reference from a
-//! mature or large object into the nursery must be remembered. Run when
-//! [`Config::verify`](crate::Config::verify) is on (zeal mode): after every
-//! collection, and before every minor collection, when the nursery is full
-//! of objects and the remembered set is what the write barrier made of the
-//! stores since the last collection. It panics with a message naming the
-//! first bad word, field or root, so a missing root, a store that bypassed
-//! the barrier or a collector bug shows up at the collection that would
-//! have gone wrong.
+//! The verifier: every object, reference field, root and pin must be where
+//! the collector left it, and (generational modes) every reference from a
+//! mature or large object into the nursery must be remembered. In
+//! mark-region mode, also: the object-start map agrees with the objects
+//! (every start bit is a live header, objects do not overlap or cross a
+//! block), every object lies in live lines, no mark bit or evacuation flag
+//! survives a collection, and every pinned object is where it was pinned.
+//!
+//! Run when [`Config::verify`](crate::Config::verify) is on (zeal mode):
+//! after every collection, and before every minor collection, when the
+//! nursery is full of objects and the remembered set is what the write
+//! barrier made of the stores since the last collection. It panics with a
+//! message naming the first bad word, field, root or pin, so a missing
+//! root, a store that bypassed the barrier or a collector bug shows up at
+//! the collection that would have gone wrong.
 
-use crate::large::LargeObjects;
 use crate::object::{Gc, Header, REMEMBERED, Shape, WORD};
+use crate::pin::Pins;
 use crate::scheme::{RootSetMut, Scheme};
-use crate::space::Space;
+use crate::spaces::mark_region::{BLOCK_WORDS, Chunk, LINE_WORDS};
+use crate::spaces::{LargeObjects, MarkRegion, Memory};
 
 /// The heap as the verifier sees it.
 pub(crate) struct View<'a> {
-    pub(crate) mature: &'a Space,
-    /// Words of `mature` in use.
-    pub(crate) top: usize,
-    pub(crate) nursery: &'a Space,
+    /// The current semispace and its words in use (copying modes).
+    pub(crate) semispace: Option<(&'a Memory, usize)>,
+    /// The mark-region space (mark-region modes).
+    pub(crate) region: Option<&'a MarkRegion>,
+    pub(crate) nursery: &'a Memory,
     /// Words of `nursery` in use.
     pub(crate) nursery_top: usize,
     pub(crate) large: &'a LargeObjects,
     pub(crate) remembered: &'a [Gc],
+    pub(crate) pins: &'a Pins,
 }
 
-/// The objects of one bump-allocated region, found by walking it.
-struct Region<'a> {
-    space: &'a Space,
+/// The objects of one bump-allocated run, found by walking it.
+struct Walked<'a> {
+    memory: &'a Memory,
     top: usize,
     /// One bit per word: whether an object starts there.
     starts: Vec<u64>,
@@ -36,14 +44,14 @@ struct Region<'a> {
     objects: Vec<(usize, u64, Shape)>,
 }
 
-impl<'a> Region<'a> {
-    fn walk(space: &'a Space, top: usize, name: &str) -> Region<'a> {
+impl<'a> Walked<'a> {
+    fn walk(memory: &'a Memory, top: usize, name: &str) -> Walked<'a> {
         let mut starts = vec![0u64; top.div_ceil(64)];
         let mut objects = Vec::new();
         let mut w = 0;
         while w < top {
-            // SAFETY: `w < top <= space.words()`.
-            let header = unsafe { *space.at(space.addr_of(w)) };
+            // SAFETY: `w < top <= memory.words()`.
+            let header = unsafe { *memory.word(w) };
             match Header::decode(header) {
                 Header::Object(shape) if shape.words().is_some_and(|n| w + n <= top) => {
                     starts[w / 64] |= 1 << (w % 64);
@@ -55,8 +63,8 @@ impl<'a> Region<'a> {
                 ),
             }
         }
-        Region {
-            space,
+        Walked {
+            memory,
             top,
             starts,
             objects,
@@ -64,39 +72,108 @@ impl<'a> Region<'a> {
     }
 
     fn has_object_at(&self, addr: usize) -> bool {
-        self.space.contains(addr) && addr % WORD == 0 && {
-            let i = self.space.index_of(addr);
+        self.memory.contains(addr) && addr % WORD == 0 && {
+            let i = self.memory.index_of(addr);
             i < self.top && self.starts[i / 64] & (1 << (i % 64)) != 0
         }
     }
+}
+
+/// Checks the start map, lines and marks of every chunk; every object's
+/// header pointer, header and shape, with the chunk it is in.
+fn walk_region(region: &MarkRegion, when: &str) -> Vec<(*mut u64, u64, Shape, &'static str)> {
+    let mut objects = Vec::new();
+    for (c, chunk) in region.chunks().iter().enumerate() {
+        let kind = if c == 0 {
+            "mark-region"
+        } else {
+            "retained-chunk"
+        };
+        assert!(
+            chunk.marks_are_clear(),
+            "gcroots verifier ({when}): mark bits or evacuation flags survived a collection \
+             in chunk {c}"
+        );
+        let end = chunk.touched() * BLOCK_WORDS;
+        let mut w = 0;
+        while let Some(s) = chunk.next_start(w, end) {
+            assert!(
+                s >= w,
+                "gcroots verifier ({when}): the object at {:#x} overlaps the one before it",
+                chunk.addr_of(s)
+            );
+            let p = chunk.word(s);
+            // SAFETY: `s` is a word of the chunk.
+            let header = unsafe { *p };
+            let shape = match Header::decode(header) {
+                Header::Object(shape) => shape,
+                other => panic!(
+                    "gcroots verifier ({when}): the start map has an object at {:#x} (chunk {c}) \
+                     whose header is {other:?}",
+                    chunk.addr_of(s)
+                ),
+            };
+            let words = shape.words().unwrap_or(usize::MAX);
+            assert!(
+                Chunk::fits_its_block(s, words),
+                "gcroots verifier ({when}): the object at {:#x} ({shape:?}) crosses its block's end",
+                chunk.addr_of(s)
+            );
+            for l in s / LINE_WORDS..=(s + words - 1) / LINE_WORDS {
+                assert!(
+                    chunk.line_is_live(l),
+                    "gcroots verifier ({when}): the object at {:#x} ({shape:?}) lies across \
+                     line {l}, which is free",
+                    chunk.addr_of(s)
+                );
+            }
+            objects.push((p, header, shape, kind));
+            w = s + words;
+        }
+    }
+    objects
 }
 
 /// Checks the heap; `when` says at which point, for the message.
 ///
 /// # Panics
 ///
-/// With a message naming the first bad word, field or root.
+/// With a message naming the first bad word, field, root or pin.
 pub(crate) fn verify<S: Scheme>(set: RootSetMut<'_, '_, S>, view: &View<'_>, when: &str) {
-    let mature = Region::walk(view.mature, view.top, "mature space");
-    let nursery = Region::walk(view.nursery, view.nursery_top, "nursery");
+    let semispace = view
+        .semispace
+        .map(|(memory, top)| Walked::walk(memory, top, "mature space"));
+    let nursery = Walked::walk(view.nursery, view.nursery_top, "nursery");
+    let region_objects = view
+        .region
+        .map(|r| walk_region(r, when))
+        .unwrap_or_default();
+    let in_region = |addr: usize| {
+        view.region.is_some_and(|r| {
+            addr % WORD == 0
+                && r.find(addr).is_some_and(|loc| {
+                    let chunk = r.chunk(loc.chunk);
+                    loc.index < chunk.touched() * BLOCK_WORDS && chunk.is_start(loc.index)
+                })
+        })
+    };
     let is_object = |addr: usize| {
-        mature.has_object_at(addr) || nursery.has_object_at(addr) || view.large.find(addr).is_some()
+        semispace.as_ref().is_some_and(|s| s.has_object_at(addr))
+            || in_region(addr)
+            || nursery.has_object_at(addr)
+            || view.large.find(addr).is_some()
     };
     // Every object outside the nursery, with its header and shape.
-    let mut old: Vec<(*mut u64, u64, Shape, &str)> = mature
-        .objects
-        .iter()
-        .map(|&(w, header, shape)| {
-            (
-                view.mature.at(view.mature.addr_of(w)),
-                header,
-                shape,
-                "mature",
-            )
-        })
-        .collect();
+    let mut old: Vec<(*mut u64, u64, Shape, &str)> = region_objects;
+    if let Some(s) = &semispace {
+        old.extend(
+            s.objects
+                .iter()
+                .map(|&(w, header, shape)| (s.memory.word(w), header, shape, "mature")),
+        );
+    }
     for p in view.large.headers() {
-        // SAFETY: `p` is the first word of a large object's block.
+        // SAFETY: `p` is the first word of a large object's run.
         let header = unsafe { *p };
         match Header::decode(header) {
             Header::Object(shape) => old.push((p, header, shape, "large")),
@@ -112,7 +189,7 @@ pub(crate) fn verify<S: Scheme>(set: RootSetMut<'_, '_, S>, view: &View<'_>, whe
         let remembered = header & REMEMBERED != 0;
         remembered_bits += usize::from(remembered);
         for i in 0..shape.fields() {
-            // SAFETY: the field lies inside the object, inside its block.
+            // SAFETY: the field lies inside the object, inside its run.
             let value = unsafe { *p.add(1 + i) } as usize;
             if value == 0 {
                 continue;
@@ -151,17 +228,14 @@ pub(crate) fn verify<S: Scheme>(set: RootSetMut<'_, '_, S>, view: &View<'_>, whe
             }
         }
     }
+    let headers: std::collections::HashMap<usize, u64> = old
+        .iter()
+        .map(|&(p, header, ..)| (p.addr(), header))
+        .collect();
     for gc in view.remembered {
-        let addr = gc.addr();
-        let header = if mature.has_object_at(addr) {
-            // SAFETY: an object starts at `addr` in the mature space.
-            unsafe { *view.mature.at(addr) }
-        } else if let Some(i) = view.large.find(addr) {
-            // SAFETY: `header` points to a large object's first word.
-            unsafe { *view.large.header(i) }
-        } else {
+        let header = headers.get(&gc.addr()).copied().unwrap_or_else(|| {
             panic!("gcroots verifier ({when}): remembered {gc:?} is not a mature or large object")
-        };
+        });
         assert!(
             header & REMEMBERED != 0,
             "gcroots verifier ({when}): remembered {gc:?} lacks the remembered bit"
@@ -172,6 +246,16 @@ pub(crate) fn verify<S: Scheme>(set: RootSetMut<'_, '_, S>, view: &View<'_>, whe
         view.remembered.len(),
         "gcroots verifier ({when}): objects with the remembered bit and remembered objects differ"
     );
+    for (gc, at) in view.pins.objects() {
+        assert!(
+            gc.addr() == at,
+            "gcroots verifier ({when}): the object pinned at {at:#x} moved to {gc:?}"
+        );
+        assert!(
+            is_object(gc.addr()) && !in_nursery(gc.addr()),
+            "gcroots verifier ({when}): the pinned {gc:?} is not a mature or large object"
+        );
+    }
     let mut bad = None;
     let mut n = 0usize;
     // SAFETY: the closure only reads the roots' values.

@@ -66,9 +66,15 @@ typedef struct gcr_config_t {
   bool poison;
   // Verify the heap after every collection.
   bool verify;
-  // 0 for a semispace heap; otherwise the nursery size of a generational
+  // 0 for no nursery; otherwise the nursery size of a generational
   // heap, in bytes.
   size_t nursery_bytes;
+  // A mark-region main space (Immix: objects marked in place, fragmented
+  // blocks evacuated; objects can be pinned) instead of semispaces.
+  bool mark_region;
+  // In a mark-region heap, whether collections evacuate fragmented
+  // blocks.
+  bool evacuate;
 } gcr_config_t;
 
 // What a heap's collector has done, and its size.

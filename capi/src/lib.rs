@@ -59,7 +59,7 @@ use core::panic::AssertUnwindSafe;
 use std::cell::RefCell;
 use std::ffi::CString;
 
-use gcroots::{AllocError, Config, HeapError, RootError, Stats};
+use gcroots::{AllocError, Config, HeapError, RootError, SpaceKind, Stats};
 
 /// What a call did.
 #[repr(C)]
@@ -109,9 +109,15 @@ pub struct gcr_config_t {
     pub poison: bool,
     /// Verify the heap after every collection.
     pub verify: bool,
-    /// 0 for a semispace heap; otherwise the nursery size of a generational
+    /// 0 for no nursery; otherwise the nursery size of a generational
     /// heap, in bytes.
     pub nursery_bytes: usize,
+    /// A mark-region main space (Immix: objects marked in place, fragmented
+    /// blocks evacuated; objects can be pinned) instead of semispaces.
+    pub mark_region: bool,
+    /// In a mark-region heap, whether collections evacuate fragmented
+    /// blocks.
+    pub evacuate: bool,
 }
 
 impl From<&gcr_config_t> for Config {
@@ -124,6 +130,12 @@ impl From<&gcr_config_t> for Config {
             poison: c.poison,
             verify: c.verify,
             nursery_bytes: c.nursery_bytes,
+            space: if c.mark_region {
+                SpaceKind::MarkRegion
+            } else {
+                SpaceKind::Semispace
+            },
+            evacuate: c.evacuate,
         }
     }
 }
@@ -154,6 +166,8 @@ pub unsafe extern "C" fn gcr_config_default(out: *mut gcr_config_t, zeal: bool) 
                 poison: c.poison,
                 verify: c.verify,
                 nursery_bytes: c.nursery_bytes,
+                mark_region: c.space == SpaceKind::MarkRegion,
+                evacuate: c.evacuate,
             })
         };
     }

@@ -13,20 +13,31 @@ use std::task::{Context, Poll, Waker};
 /// enabled scheme, as `intrusive::name`, `indexed::name`, `hybrid::name`.
 ///
 /// - `suite!(a, b)`: each test takes no argument;
-/// - `suite!(configs: a, b)`: each takes a `Config`, and runs four times
-///   per scheme: with the default configuration (`intrusive::a`), in zeal
-///   mode (`intrusive_zeal::a`), generational (`intrusive_gen::a`) and
-///   generational in zeal mode (`intrusive_gen_zeal::a`).
+/// - `suite!(configs: a, b)`: each takes a `Config`, and runs eight times
+///   per scheme, once per heap mode and zeal setting: semispace with the
+///   default configuration (`intrusive::a`) and in zeal mode
+///   (`intrusive_zeal::a`), generational (`intrusive_gen::a`,
+///   `intrusive_gen_zeal::a`), mark-region (`intrusive_mr::a`,
+///   `intrusive_mr_zeal::a`) and generational mark-region
+///   (`intrusive_gen_mr::a`, `intrusive_gen_mr_zeal::a`).
 macro_rules! suite {
     (configs: $($test:ident),* $(,)?) => {
-        $crate::common::suite!(@configs intrusive, intrusive_zeal, intrusive_gen, intrusive_gen_zeal,
-            gcroots::Intrusive, "intrusive", $($test),*);
-        $crate::common::suite!(@configs indexed, indexed_zeal, indexed_gen, indexed_gen_zeal,
-            gcroots::Indexed, "indexed", $($test),*);
-        $crate::common::suite!(@configs hybrid, hybrid_zeal, hybrid_gen, hybrid_gen_zeal,
-            gcroots::Hybrid, "hybrid", $($test),*);
+        $crate::common::suite!(@configs gcroots::Intrusive, "intrusive",
+            [intrusive, intrusive_zeal, intrusive_gen, intrusive_gen_zeal,
+             intrusive_mr, intrusive_mr_zeal, intrusive_gen_mr, intrusive_gen_mr_zeal],
+            $($test),*);
+        $crate::common::suite!(@configs gcroots::Indexed, "indexed",
+            [indexed, indexed_zeal, indexed_gen, indexed_gen_zeal,
+             indexed_mr, indexed_mr_zeal, indexed_gen_mr, indexed_gen_mr_zeal],
+            $($test),*);
+        $crate::common::suite!(@configs gcroots::Hybrid, "hybrid",
+            [hybrid, hybrid_zeal, hybrid_gen, hybrid_gen_zeal,
+             hybrid_mr, hybrid_mr_zeal, hybrid_gen_mr, hybrid_gen_mr_zeal],
+            $($test),*);
     };
-    (@configs $plain:ident, $zeal:ident, $gen:ident, $gen_zeal:ident, $scheme:ty, $feature:literal,
+    (@configs $scheme:ty, $feature:literal,
+        [$plain:ident, $zeal:ident, $gen:ident, $gen_zeal:ident,
+         $mr:ident, $mr_zeal:ident, $gen_mr:ident, $gen_mr_zeal:ident],
         $($test:ident),*) => {
         $crate::common::suite!(@mod $plain, $scheme, $feature,
             (gcroots::Config::default()), $($test),*);
@@ -36,6 +47,14 @@ macro_rules! suite {
             ($crate::common::generational()), $($test),*);
         $crate::common::suite!(@mod $gen_zeal, $scheme, $feature,
             ($crate::common::gen_zeal()), $($test),*);
+        $crate::common::suite!(@mod $mr, $scheme, $feature,
+            (gcroots::Config::mark_region()), $($test),*);
+        $crate::common::suite!(@mod $mr_zeal, $scheme, $feature,
+            (gcroots::Config::zeal().with_mark_region()), $($test),*);
+        $crate::common::suite!(@mod $gen_mr, $scheme, $feature,
+            ($crate::common::generational().with_mark_region()), $($test),*);
+        $crate::common::suite!(@mod $gen_mr_zeal, $scheme, $feature,
+            ($crate::common::gen_zeal().with_mark_region()), $($test),*);
     };
     ($($test:ident),* $(,)?) => {
         $crate::common::suite!(@mod intrusive, gcroots::Intrusive, "intrusive", (), $($test),*);

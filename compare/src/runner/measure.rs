@@ -13,46 +13,64 @@ use super::options::Options;
 use crate::workloads::{self, Workload};
 
 /// How the heap collects.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Mode {
     /// The workload's own configuration: a semispace heap.
     Semispace,
     /// The same with a nursery (of [`Config::NURSERY_BYTES`] unless
     /// `--nursery` says otherwise).
     Generational,
+    /// A mark-region heap (Immix).
+    MarkRegion,
+    /// A nursery in front of a mark-region mature space.
+    GenMarkRegion,
 }
 
 impl Mode {
-    /// Both, in report order.
-    pub const ALL: [Mode; 2] = [Mode::Semispace, Mode::Generational];
+    /// Every mode, in report order.
+    pub const ALL: [Mode; 4] = [
+        Mode::Semispace,
+        Mode::Generational,
+        Mode::MarkRegion,
+        Mode::GenMarkRegion,
+    ];
 
     /// The name `--modes` takes.
     pub fn name(self) -> &'static str {
         match self {
             Mode::Semispace => "semispace",
             Mode::Generational => "generational",
+            Mode::MarkRegion => "mark-region",
+            Mode::GenMarkRegion => "gen-mark-region",
         }
     }
 
-    /// A workload's row label in this mode: its name, with ` (gen)` in
-    /// generational mode.
-    pub fn label(self, workload: &str) -> String {
+    /// What a row's label ends with in this mode: nothing for semispace.
+    pub fn suffix(self) -> &'static str {
         match self {
-            Mode::Semispace => workload.to_owned(),
-            Mode::Generational => format!("{workload}{GEN}"),
+            Mode::Semispace => "",
+            Mode::Generational => " (gen)",
+            Mode::MarkRegion => " (mr)",
+            Mode::GenMarkRegion => " (gen mr)",
         }
     }
 
-    fn config(self, base: Config, nursery: usize) -> Config {
+    /// A workload's row label in this mode: its name, with the mode's
+    /// suffix.
+    pub fn label(self, workload: &str) -> String {
+        format!("{workload}{}", self.suffix())
+    }
+
+    /// The workload's configuration in this mode.
+    pub fn config(self, base: Config, nursery: usize) -> Config {
         match self {
             Mode::Semispace => base,
             Mode::Generational => base.with_nursery(nursery),
+            Mode::MarkRegion => base.with_mark_region(),
+            Mode::GenMarkRegion => base.with_mark_region().with_nursery(nursery),
         }
     }
 }
-
-/// What a generational row's label ends with.
-pub const GEN: &str = " (gen)";
 
 /// One workload's results in one mode: a row of the report.
 #[derive(Debug)]
@@ -122,9 +140,9 @@ fn entries<S: Scheme>(nursery: usize) -> impl Iterator<Item = Entry> {
     })
 }
 
-/// Every workload in both modes under every enabled scheme, grouped by
-/// workload (both modes in one group, semispace first, so that their runs
-/// alternate too), in the order the workloads are listed.
+/// Every workload in every mode under every enabled scheme, grouped by
+/// workload (all its modes in one group, semispace first, so that their
+/// runs alternate too), in the order the workloads are listed.
 fn all_entries(nursery: usize) -> Vec<Vec<Entry>> {
     let mut flat = Vec::new();
     #[cfg(feature = "intrusive")]
@@ -141,7 +159,7 @@ fn all_entries(nursery: usize) -> Vec<Vec<Entry>> {
         }
     }
     for g in &mut groups {
-        g.sort_by_key(|e| e.mode == Mode::Generational);
+        g.sort_by_key(|e| e.mode);
     }
     let names: Vec<&str> = workloads::all::<gcroots::Selected>()
         .iter()
@@ -218,7 +236,7 @@ pub fn measure(options: &Options) -> Result<Vec<Row>, String> {
                 (e.mode, m)
             })
             .collect();
-        // A row per mode, semispace first.
+        // A row per mode, in report order.
         for mode in Mode::ALL {
             let in_mode: Vec<Measured> = results
                 .iter()

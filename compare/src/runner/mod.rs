@@ -150,7 +150,7 @@ fn write_report(
     md.push_str("\n![every workload under every scheme](workloads.svg)\n");
     let modes = readme::modes_table(records);
     if modes.lines().count() > 2 {
-        let _ = write!(md, "\n## Generational against semispace\n\n{modes}");
+        let _ = write!(md, "\n## Each mode against semispace\n\n{modes}");
     }
     if let Some(changes) = changes {
         let _ = write!(

@@ -16,7 +16,9 @@ OPTIONS:
                         `many_roots/10`, or a group such as `many_roots`);
                         default: all
     --modes A,B         heap modes: semispace, generational (a nursery of
-                        1 MiB; rows marked (gen)); default: both
+                        1 MiB; rows marked (gen)), mark-region (rows
+                        marked (mr)), gen-mark-region (a nursery in front
+                        of a mark-region space; (gen mr)); default: all
     --nursery BYTES     the nursery size of the generational rows
                         (default 1048576)
     --scale X           multiply every workload's size by X (default 1)
@@ -112,7 +114,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, S
                     .split(',')
                     .map(|m| {
                         Mode::ALL.into_iter().find(|x| x.name() == m).ok_or(format!(
-                            "--modes takes semispace and generational, not `{m}`"
+                            "--modes takes semispace, generational, mark-region and gen-mark-region, not `{m}`"
                         ))
                     })
                     .collect::<Result<_, _>>()?;

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::chart::groups;
 use super::criterion::Estimate;
-use super::measure::GEN;
+use super::measure::Mode;
 use super::record;
 use super::record::Record;
 use super::report;
@@ -29,49 +29,51 @@ pub fn workloads_table(records: &[Record]) -> String {
     report::markdown_table(&report::cells(records))
 }
 
-/// The generational table, in Markdown: for every workload run in both
-/// modes, each scheme's generational time over its semispace time, and the
-/// work each mode did (bytes copied, collections).
+/// The modes table, in Markdown: for every workload and every mode other
+/// than semispace that it ran in, each scheme's time in that mode over its
+/// semispace time, and the work each mode did (bytes copied, collections).
 pub fn modes_table(records: &[Record]) -> String {
     let schemes = record::schemes(records);
-    let mut s = String::from("| workload |");
+    let mut s = String::from("| workload | mode |");
     for scheme in &schemes {
-        let _ = write!(s, " {scheme} gen/semispace |");
+        let _ = write!(s, " {scheme} mode/semispace |");
     }
-    s.push_str(" bytes copied, semispace → gen | collections, semispace → gen |\n|---|");
+    s.push_str(" bytes copied, semispace → mode | collections, semispace → mode |\n|---|---|");
     s.push_str(&"--:|".repeat(schemes.len() + 2));
     s.push('\n');
     for w in record::workloads(records) {
-        let gen_label = format!("{w}{GEN}");
-        let pairs: Vec<(&Record, &Record)> = schemes
-            .iter()
-            .filter_map(|sc| {
-                Some((
-                    record::find(records, w, sc)?,
-                    record::find(records, &gen_label, sc)?,
-                ))
-            })
-            .collect();
-        let Some(&(semi0, gen0)) = pairs.first() else {
-            continue;
-        };
-        let _ = write!(s, "| {w} |");
-        for (semi, generational) in &pairs {
-            let _ = write!(
+        for mode in &Mode::ALL[1..] {
+            let label = mode.label(w);
+            let pairs: Vec<(&Record, &Record)> = schemes
+                .iter()
+                .filter_map(|sc| {
+                    Some((
+                        record::find(records, w, sc)?,
+                        record::find(records, &label, sc)?,
+                    ))
+                })
+                .collect();
+            let Some(&(semi0, other0)) = pairs.first() else {
+                continue;
+            };
+            let _ = write!(s, "| {w} | {} |", mode.name());
+            for (semi, other) in &pairs {
+                let _ = write!(
+                    s,
+                    " {:.2} |",
+                    other.median_ns as f64 / semi.median_ns as f64
+                );
+            }
+            let _ = writeln!(
                 s,
-                " {:.2} |",
-                generational.median_ns as f64 / semi.median_ns as f64
+                " {} → {} | {} → {} ({} minor) |",
+                semi0.bytes_copied,
+                other0.bytes_copied,
+                semi0.collections,
+                other0.collections,
+                other0.minor_collections
             );
         }
-        let _ = writeln!(
-            s,
-            " {} → {} | {} → {} ({} minor) |",
-            semi0.bytes_copied,
-            gen0.bytes_copied,
-            semi0.collections,
-            gen0.collections,
-            gen0.minor_collections
-        );
     }
     s
 }

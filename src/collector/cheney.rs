@@ -1,4 +1,4 @@
-//! The Cheney semispace collector, and the verifier.
+//! Cheney copying, for the semispace and generational modes.
 //!
 //! A collection evacuates every object reachable from the roots out of
 //! *from-space* into an empty *to-space*:
@@ -15,29 +15,13 @@
 //! collection is iterative and breadth first: a million-long list needs no
 //! stack. Time is linear in live data plus roots; garbage costs nothing.
 //!
-//! The code is generic over [`Scheme`]: it never names one.
-//!
-//! Corruption found mid-collection (a root or field that is not a from-space
-//! object, which safe code cannot cause) aborts the process: a
-//! half-evacuated heap cannot be unwound safely. The verifier
-//! ([`verify`](crate::verify)), which runs after a collection has finished,
-//! panics instead.
+//! These modes cannot pin ([`Heap::pin`](crate::Heap::pin) refuses), so the
+//! heap's pin table is empty and is not traced here.
 
-use core::ptr;
-
-use crate::large::LargeObjects;
-use crate::object::{Gc, Header, REMEMBERED, Shape};
+use super::{Outcome, corrupt, move_object, scan_object, words};
+use crate::object::{Gc, Header, REMEMBERED};
 use crate::scheme::{RootSetMut, Scheme};
-use crate::space::Space;
-
-/// What one evacuation did.
-pub(crate) struct Outcome {
-    /// Words of to-space in use.
-    pub(crate) top: usize,
-    /// Objects copied.
-    pub(crate) objects: u64,
-    pub(crate) roots: u64,
-}
+use crate::spaces::{LargeObjects, Memory};
 
 /// A full collection: evacuates everything reachable from the roots of `S`
 /// out of `from` (the old semispace) and `nursery` into `to`, which must be
@@ -46,10 +30,10 @@ pub(crate) struct Outcome {
 /// rest). No header may have the [`REMEMBERED`] bit.
 pub(crate) fn evacuate<S: Scheme>(
     set: RootSetMut<'_, '_, S>,
-    from: &Space,
-    nursery: &Space,
+    from: &Memory,
+    nursery: &Memory,
     large: &mut LargeObjects,
-    to: &Space,
+    to: &Memory,
 ) -> Outcome {
     debug_assert!(to.words() >= from.words());
     let mut copier = Copier::<false> {
@@ -79,6 +63,7 @@ pub(crate) fn evacuate<S: Scheme>(
         top: copier.top,
         objects: copier.objects,
         roots,
+        ..Outcome::default()
     }
 }
 
@@ -88,10 +73,10 @@ pub(crate) fn evacuate<S: Scheme>(
 /// `mature` must have room for the nursery's used words after `top`.
 pub(crate) fn evacuate_nursery<S: Scheme>(
     set: RootSetMut<'_, '_, S>,
-    nursery: &Space,
+    nursery: &Memory,
     remembered: &[Gc],
     large: &mut LargeObjects,
-    mature: &Space,
+    mature: &Memory,
     top: usize,
 ) -> Outcome {
     let mut copier = Copier::<true> {
@@ -128,16 +113,8 @@ pub(crate) fn evacuate_nursery<S: Scheme>(
         top: copier.top,
         objects: copier.objects,
         roots,
+        ..Outcome::default()
     }
-}
-
-#[inline(always)]
-fn words(shape: Shape) -> usize {
-    shape.words().unwrap_or_else(|| {
-        corrupt(format_args!(
-            "a header decodes to an impossible shape {shape:?}"
-        ))
-    })
 }
 
 /// Copies objects out of `from` into `to`. `MINOR`: `from` is the nursery
@@ -145,9 +122,9 @@ fn words(shape: Shape) -> usize {
 /// they are; otherwise `from` is the old semispace, nursery objects are
 /// copied too and large objects are marked.
 struct Copier<'a, const MINOR: bool> {
-    from: &'a Space,
-    nursery: &'a Space,
-    to: &'a Space,
+    from: &'a Memory,
+    nursery: &'a Memory,
+    to: &'a Memory,
     /// Words of to-space in use.
     top: usize,
     objects: u64,
@@ -190,29 +167,11 @@ impl<const MINOR: bool> Copier<'_, MINOR> {
     /// # Safety
     ///
     /// `p` must point to the header of a well-formed object that lies whole
-    /// in its block.
+    /// in its run of memory.
     #[inline(always)]
     unsafe fn scan_object(&mut self, p: *mut u64) -> usize {
-        // SAFETY: `p` is a header (the caller's guarantee).
-        let shape = match Header::decode(unsafe { *p }) {
-            Header::Object(shape) => shape,
-            other => corrupt(format_args!(
-                "a scanned word is not an object header: {other:?}"
-            )),
-        };
-        for i in 1..=shape.fields() {
-            // SAFETY: the fields follow the header inside the object, which
-            // lies whole in its block (the caller's guarantee).
-            let field = unsafe { p.add(i) };
-            // SAFETY: as above.
-            let value = unsafe { *field } as usize;
-            if value != 0 {
-                let new = self.forward(Gc::from_addr(value));
-                // SAFETY: as above.
-                unsafe { *field = new.addr() as u64 };
-            }
-        }
-        words(shape)
+        // SAFETY: the caller's guarantee.
+        unsafe { scan_object(p, |gc| self.forward(gc)) }
     }
 
     /// The new address of the object at `gc`, copying it if this is the first
@@ -263,7 +222,7 @@ impl<const MINOR: bool> Copier<'_, MINOR> {
 
     /// Copies the object at `gc`, in `from`, unless it was copied already.
     #[inline(always)]
-    fn copy(&mut self, from: &Space, gc: Gc) -> Gc {
+    fn copy(&mut self, from: &Memory, gc: Gc) -> Gc {
         let addr = gc.addr();
         let old = from.at(addr);
         // SAFETY: `addr` is a word of `from` (checked by the caller).
@@ -278,14 +237,9 @@ impl<const MINOR: bool> Copier<'_, MINOR> {
                     ));
                 }
                 let new = self.to.addr_of(self.top);
-                // SAFETY: both ranges are inside their spaces (checked
-                // above), and the spaces are distinct allocations. The old
-                // header then becomes the forwarding address: it is 8-byte
-                // aligned and non-zero, so it decodes as `Forwarded`.
-                unsafe {
-                    copy_words(old, self.to.at(new), words);
-                    *old = new as u64;
-                }
+                // SAFETY: both ranges are inside their runs (checked
+                // above), and the runs are distinct allocations.
+                unsafe { move_object(old, self.to.at(new), words) };
                 self.top += words;
                 self.objects += 1;
                 Gc::from_addr(new)
@@ -295,43 +249,4 @@ impl<const MINOR: bool> Copier<'_, MINOR> {
             )),
         }
     }
-}
-
-/// Copies `n` words from `src` to `dst`. Objects of up to 8 words (most of
-/// them) are copied inline with two possibly overlapping fixed-size copies,
-/// as `memcpy` itself does for short lengths; a call to `memcpy` costs more
-/// than copying them (`cargo bench --bench hot_paths -- copy`; DESIGN.md).
-///
-/// # Safety
-///
-/// `src` must be valid for reading and `dst` for writing `n` words, and the
-/// two ranges must not overlap.
-#[inline(always)]
-unsafe fn copy_words(src: *const u64, dst: *mut u64, n: usize) {
-    type W4 = [u64; 4];
-    type W2 = [u64; 2];
-    // SAFETY: every copy below lies within the first `n` words of both
-    // ranges (`n - 4 >= 0` where 4 words are copied from the end, and so on),
-    // which the caller guarantees are valid and disjoint. Copying a word
-    // twice writes the same value twice.
-    unsafe {
-        if n > 8 {
-            ptr::copy_nonoverlapping(src, dst, n);
-        } else if n >= 4 {
-            ptr::copy_nonoverlapping(src.cast::<W4>(), dst.cast::<W4>(), 1);
-            ptr::copy_nonoverlapping(src.add(n - 4).cast::<W4>(), dst.add(n - 4).cast::<W4>(), 1);
-        } else if n >= 2 {
-            ptr::copy_nonoverlapping(src.cast::<W2>(), dst.cast::<W2>(), 1);
-            ptr::copy_nonoverlapping(src.add(n - 2).cast::<W2>(), dst.add(n - 2).cast::<W2>(), 1);
-        } else if n == 1 {
-            *dst = *src;
-        }
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn corrupt(what: core::fmt::Arguments<'_>) -> ! {
-    eprintln!("gcroots collector: heap corruption: {what}; aborting");
-    std::process::abort()
 }

@@ -1,5 +1,6 @@
-//! The large-object space of a generational heap: objects of at least
-//! [`LARGE_OBJECT_BYTES`] (or too big for the nursery) each get a block of
+//! [`LargeObjects`]: the large-object space of a generational or
+//! mark-region heap. Objects of at least [`LARGE_OBJECT_BYTES`] (or too big
+//! for the nursery, or for a mark-region block) each get a run of memory of
 //! their own, are never moved, and are marked and swept by full
 //! collections. Copying a 4 MB array at every collection is what a
 //! semispace heap does; here it is allocated once and freed once.
@@ -7,7 +8,7 @@
 //! Large objects are mature from birth: a reference from one into the
 //! nursery goes through the write barrier like any mature object's.
 
-use crate::space::Space;
+use super::memory::Memory;
 
 /// The size from which a generational heap allocates an object in the
 /// large-object space instead of the nursery: 128 KiB, header included (V8's
@@ -18,10 +19,10 @@ use crate::space::Space;
 /// 20% in generational mode.
 pub const LARGE_OBJECT_BYTES: usize = 128 << 10;
 
-/// One large object: its block, and the mark of the full collection in
+/// One large object: its run of memory, and the mark of the full collection in
 /// progress.
 struct Large {
-    space: Space,
+    space: Memory,
     marked: bool,
 }
 
@@ -46,7 +47,7 @@ impl LargeObjects {
     /// A new zeroed object of `words` words, or `None` if the system
     /// allocator refuses. The caller writes its header.
     pub(crate) fn alloc(&mut self, words: usize) -> Option<*mut u64> {
-        let space = Space::new(words)?;
+        let space = Memory::new(words)?;
         let start = space.start();
         let at = self.objects.partition_point(|o| o.space.start() < start);
         let p = space.at(start);

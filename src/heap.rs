@@ -1265,16 +1265,35 @@ mod missing_root {
         let _ = stale.read_u64(0);
     }
 
+    /// Roots an object, keeps its address unrooted, collects until the
+    /// object has moved, then reads through the old address.
+    fn read_the_old_address_of_a_moved_object<S: Scheme>(config: Config) {
+        let roots = Roots::<S>::new();
+        let mut heap = Heap::new(&roots, config).unwrap();
+        root!(heap, let kept = heap.alloc(Shape::new(1, 8)).unwrap());
+        let old = heap.get(&kept).gc();
+        while heap.get(&kept).gc() == old {
+            heap.collect();
+        }
+        // SAFETY: deliberately broken: `old` is where the object was; the
+        // checked accessors refuse it.
+        let stale = unsafe { Ref::new(&heap, old) };
+        let _ = stale.read_u64(0);
+    }
+
     /// Stores a nursery object in a field of a mature one, with the barrier
     /// (`barrier: true`) or bypassing it, then runs a minor collection and
     /// reads the field.
-    fn store_into_a_mature_object<S: Scheme>(barrier: bool) {
+    fn store_into_a_mature_object<S: Scheme>(barrier: bool, mark_region: bool) {
         let roots = Roots::<S>::new();
-        let config = Config {
+        let mut config = Config {
             verify: true,
             poison: true,
             ..Config::generational()
         };
+        if mark_region {
+            config = config.with_mark_region();
+        }
         let mut heap = Heap::new(&roots, config).unwrap();
         root!(heap, let old = heap.alloc(Shape::new(1, 0)).unwrap());
         heap.collect_minor(); // `old` is promoted
@@ -1323,13 +1342,58 @@ mod missing_root {
 
                 #[test]
                 fn a_store_through_the_barrier_is_remembered() {
-                    store_into_a_mature_object::<S>(true);
+                    store_into_a_mature_object::<S>(true, false);
+                    store_into_a_mature_object::<S>(true, true);
                 }
 
                 #[test]
                 #[should_panic(expected = "but the object is not in the remembered set")]
                 fn a_store_that_bypasses_the_barrier_is_caught() {
-                    store_into_a_mature_object::<S>(false);
+                    store_into_a_mature_object::<S>(false, false);
+                }
+
+                #[test]
+                #[should_panic(expected = "but the object is not in the remembered set")]
+                fn a_store_into_a_mark_region_object_that_bypasses_the_barrier_is_caught() {
+                    store_into_a_mature_object::<S>(false, true);
+                }
+
+                /// The first full collection of a mark-region heap in zeal
+                /// mode marks in place and poisons every word no live
+                /// object covers.
+                #[test]
+                #[should_panic(expected = "its header is poisoned")]
+                fn after_a_mark_region_collection() {
+                    read_through_a_missing_root::<S>(Config::zeal().with_mark_region(), 1);
+                }
+
+                /// The second evacuates every object, and poisons the
+                /// blocks it emptied.
+                #[test]
+                #[should_panic(expected = "its header is poisoned")]
+                fn after_an_evacuating_collection() {
+                    read_through_a_missing_root::<S>(Config::zeal().with_mark_region(), 2);
+                }
+
+                #[test]
+                #[should_panic(expected = "its header is poisoned")]
+                fn after_a_minor_collection_into_a_mark_region_space() {
+                    read_through_a_missing_root::<S>(
+                        Config::zeal().with_mark_region().with_nursery(4 << 10),
+                        1,
+                    );
+                }
+
+                /// Without poisoning, an evacuated object's old header is
+                /// its forwarding address: a stale address of it is still
+                /// caught.
+                #[test]
+                #[should_panic(expected = "its header is poisoned or was overwritten by a collection")]
+                fn the_old_address_of_an_evacuated_object() {
+                    read_the_old_address_of_a_moved_object::<S>(Config {
+                        poison: false,
+                        ..Config::zeal().with_mark_region()
+                    });
                 }
             }
         )*};
@@ -1340,4 +1404,52 @@ mod missing_root {
         Indexed, "indexed", indexed;
         Hybrid, "hybrid", hybrid;
     );
+}
+
+/// What the conformance suite cannot see from outside: the chunks of a
+/// mark-region heap.
+#[cfg(test)]
+mod chunks {
+    use super::*;
+    use crate::{RootVec, root};
+
+    fn chunks(heap: &Heap<'_, crate::Selected>) -> usize {
+        match &heap.mature {
+            Mature::MarkRegion(r) => r.chunks().len(),
+            Mature::Copying(_) => 0,
+        }
+    }
+
+    /// Outgrowing the first chunk retains it while a pinned object is in
+    /// it (and reads it from there), and frees it once the pin is gone.
+    #[test]
+    fn an_outgrown_chunk_is_retained_while_it_holds_a_pinned_object() {
+        let roots = Roots::<crate::Selected>::new();
+        let config = Config {
+            initial_bytes: 32 << 10,
+            verify: true,
+            ..Config::mark_region()
+        };
+        let mut heap = Heap::new(&roots, config).unwrap();
+        root!(heap, let pinned = heap.alloc(Shape::new(1, 8)).unwrap());
+        heap.get(&pinned).write_u64(0, 5);
+        let pin = heap.pin(&pinned).unwrap();
+        let list = heap.persist_vec();
+        let target = if cfg!(miri) { 256 << 10 } else { 3 << 20 };
+        while heap.used_bytes() < target {
+            let cell = heap.alloc(Shape::new(1, 8)).unwrap();
+            list.push(cell);
+        }
+        heap.collect();
+        heap.collect();
+        assert_eq!(chunks(&heap), 2, "the old chunk is retained for the pin");
+        assert_eq!(heap.get(&pin).read_u64(0), 5, "read from the old chunk");
+        drop(pin);
+        heap.collect();
+        heap.collect();
+        assert_eq!(chunks(&heap), 1, "and freed once it holds nothing");
+        assert_eq!(heap.get(&pinned).read_u64(0), 5);
+        let n = list.len(&heap);
+        assert!(n > 0 && list.get(&heap, n - 1).is_some());
+    }
 }

@@ -16,7 +16,7 @@ mod common;
 use common::panic_message;
 use gcroots::{
     AllocError, Config, Heap, HeapError, LARGE_OBJECT_BYTES, MAX_BYTES, MAX_FIELDS, Persistent,
-    Ref, Root, RootError, RootVec, Roots, Scheme, Shape, SpaceKind, root, root_vec,
+    PinError, Ref, Root, RootError, RootVec, Roots, Scheme, Shape, SpaceKind, root, root_vec,
 };
 
 /// A mark-region block, the unit its heap grows by.
@@ -133,6 +133,12 @@ common::suite!(
     a_swapped_scope_drops_safely_while_a_panic_unwinds,
     old_objects_keep_the_young_objects_stored_in_them,
     large_objects_stay_put_and_are_freed_when_unreachable,
+    pinned_objects_stay_put_while_others_move,
+    pinning_is_refused_where_every_object_moves,
+    a_pin_is_a_root_that_cannot_be_set,
+    a_pin_of_another_heap_is_refused,
+    fragmented_blocks_are_evacuated,
+    growing_past_the_first_chunk_keeps_pins_and_moves_the_rest,
 );
 
 /// A long-lived table gets a fresh object in one of its fields every round,
@@ -1424,4 +1430,224 @@ fn a_swapped_scope_drops_safely_while_a_panic_unwinds<S: Scheme>(config: Config)
     a.collect();
     b.collect();
     assert_eq!(a.get(&p).shape(), CELL);
+}
+
+/// A pinned object keeps its address across every kind of collection
+/// (zeal mode's evacuating ones included, which move every other object),
+/// its data is read and written through the pin with no `unsafe`, a young
+/// object stored in it survives, and its raw data pointer stays valid.
+/// Once unpinned it is an ordinary object again.
+fn pinned_objects_stay_put_while_others_move<S: Scheme>(config: Config) {
+    if moves_every_object(&config) {
+        return; // `pinning_is_refused_where_every_object_moves`
+    }
+    let rounds = size(&config, 200, 40);
+    let (stress, generational) = (config.stress, config.is_generational());
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let buf = heap.alloc(Shape::new(1, 64)).unwrap());
+        heap.get(&buf).write_u64(0, 11);
+        let pin = heap.pin(&buf).unwrap();
+        assert_eq!(
+            heap.get(&pin),
+            heap.get(&buf),
+            "the pin holds the rooted object"
+        );
+        assert_eq!(heap.stats().objects_pinned, 1);
+        let at = heap.get(&pin).addr();
+        let data = heap.pinned_data(&pin).unwrap();
+        root!(heap, let other = heap.alloc(CELL).unwrap());
+        let mut others_moved = 0;
+        for i in 0..rounds as u64 {
+            let before = heap.get(&other).addr();
+            for _ in 0..20 {
+                heap.alloc(PAIR).unwrap();
+            }
+            root!(heap, let young = heap.alloc(CELL).unwrap());
+            heap.get(&young).write_u64(0, i);
+            heap.get(&pin).set_field(0, Some(heap.get(&young)));
+            heap.get(&pin).write_u64(8 * (i as usize % 8), i);
+            if i % 3 == 0 {
+                heap.collect();
+            } else {
+                heap.collect_minor();
+            }
+            let p = heap.get(&pin);
+            assert_eq!(p.addr(), at, "a pinned object never moves");
+            assert_eq!(p.read_u64(8 * (i as usize % 8)), i);
+            assert_eq!(p.field(0).unwrap().read_u64(0), i);
+            assert_eq!(heap.pinned_data(&pin).unwrap(), data);
+            others_moved += usize::from(heap.get(&other).addr() != before);
+        }
+        // SAFETY: the pin is alive, so `data` points at the object's 64
+        // data bytes, where they were; nothing else touches them meanwhile.
+        let first = unsafe { data.cast::<u64>().read_unaligned() };
+        assert_eq!(first, heap.get(&pin).read_u64(0));
+        if stress && !generational {
+            assert!(others_moved > 0, "zeal evacuates every object it may");
+        }
+        drop(pin);
+        heap.collect();
+        heap.collect();
+        assert_eq!(heap.stats().objects_pinned, 0);
+        let last = (0..rounds as u64).filter(|i| i % 8 == 1).max().unwrap();
+        assert_eq!(heap.get(&buf).read_u64(8), last);
+    });
+}
+
+/// The copying modes cannot promise an address: pinning is an error that
+/// names the mode, and the root is untouched.
+fn pinning_is_refused_where_every_object_moves<S: Scheme>(config: Config) {
+    if !moves_every_object(&config) {
+        return;
+    }
+    let mode = config.mode();
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let o = heap.alloc(CELL).unwrap());
+        let err = heap.pin(&o).unwrap_err();
+        assert_eq!(err, PinError::Unsupported { mode });
+        let message = err.to_string();
+        assert!(
+            message.contains(&format!("cannot pin in a {mode} heap"))
+                && message.contains("mark-region"),
+            "{message}"
+        );
+        heap.get(&o).write_u64(0, 1);
+        assert_eq!(heap.stats().objects_pinned, 0);
+    });
+}
+
+/// A pin is a root (it keeps its object, and counts), and it holds the
+/// object it was made for: setting it is an error.
+fn a_pin_is_a_root_that_cannot_be_set<S: Scheme>(config: Config) {
+    if moves_every_object(&config) {
+        return;
+    }
+    with_heap::<S, _>(config, |heap| {
+        let pin = {
+            let mut scope = heap.scope();
+            root!(scope, let o = scope.alloc(CELL).unwrap());
+            scope.get(&o).write_u64(0, 7);
+            scope.pin(&o).unwrap()
+        };
+        assert_eq!(heap.root_count(), 1);
+        for _ in 0..10 {
+            heap.alloc(PAIR).unwrap();
+        }
+        heap.collect();
+        assert_eq!(heap.get(&pin).read_u64(0), 7, "the pin kept its object");
+        assert_eq!(heap.used_bytes(), 24);
+        root!(heap, let other = heap.alloc(CELL).unwrap());
+        assert_eq!(pin.try_set(heap.get(&other)), Err(RootError::Pinned));
+        heap.unpin(pin).unwrap();
+        assert_eq!(heap.root_count(), 1);
+        heap.collect();
+        assert_eq!(heap.used_bytes(), 24, "unpinned, it was garbage");
+    });
+}
+
+/// A pin used with another heap, or given back to one, is `WrongHeap`.
+fn a_pin_of_another_heap_is_refused<S: Scheme>(config: Config) {
+    if moves_every_object(&config) {
+        return;
+    }
+    let (ra, rb) = (Roots::<S>::new(), Roots::<S>::new());
+    let mut a = Heap::new(&ra, config.clone()).unwrap();
+    let mut b = Heap::new(&rb, config).unwrap();
+    root!(a, let o = a.alloc(CELL).unwrap());
+    let pin = a.pin(&o).unwrap();
+    assert_eq!(pin.try_get(&b).unwrap_err(), RootError::WrongHeap);
+    assert_eq!(b.pinned_data(&pin).unwrap_err(), RootError::WrongHeap);
+    assert_eq!(b.unpin(pin), Err(RootError::WrongHeap));
+    a.collect();
+    assert_eq!(a.stats().objects_pinned, 0, "dropped all the same");
+}
+
+/// After a collection that leaves many blocks mostly empty, the next full
+/// collection evacuates them: objects move, their data survives, and the
+/// collection counts as evacuating. With evacuation off, nothing moves.
+fn fragmented_blocks_are_evacuated<S: Scheme>(config: Config) {
+    if moves_every_object(&config) || config.stress {
+        return; // zeal evacuates everything on every other collection
+    }
+    let n = size(&config, 40_000, 4_000);
+    for evacuate in [true, false] {
+        let config = Config {
+            evacuate,
+            ..config.clone()
+        };
+        with_heap::<S, _>(config, |heap| {
+            // Every object kept through one collection (so that a nursery
+            // promotes them all, densely), then one in 16.
+            let all = heap.persist_vec();
+            for i in 0..n {
+                let o = heap.alloc(CELL).unwrap();
+                o.write_u64(0, i as u64);
+                all.push(o);
+            }
+            heap.collect();
+            let keep = heap.persist_vec();
+            for i in (0..n).step_by(16) {
+                keep.push(all.get(heap, i).unwrap());
+            }
+            drop(all);
+            heap.collect(); // most lines are now free: fragmented
+            let first = keep.get(heap, 0).unwrap().addr();
+            let before = heap.stats();
+            heap.collect(); // evacuates the fragmented blocks
+            let after = heap.stats();
+            let moved = keep.get(heap, 0).unwrap().addr() != first;
+            assert_eq!(
+                after.evacuating_collections > before.evacuating_collections,
+                evacuate,
+                "evacuate: {evacuate}"
+            );
+            assert_eq!(moved, evacuate);
+            assert_eq!(after.bytes_copied > before.bytes_copied, evacuate);
+            for k in 0..keep.len(heap) {
+                let o = keep.get(heap, k).unwrap();
+                assert_eq!(o.read_u64(0), 16 * k as u64);
+            }
+        });
+    }
+}
+
+/// A heap whose live data outgrows its first chunk moves to a larger one:
+/// every object is evacuated into it except the pinned ones, which stay in
+/// the old chunk (retained) and are read from there, until they are
+/// unpinned and the old chunk is freed.
+fn growing_past_the_first_chunk_keeps_pins_and_moves_the_rest<S: Scheme>(config: Config) {
+    if moves_every_object(&config) || config.stress {
+        return;
+    }
+    // Past 64 blocks (the first chunk for a one-block budget), or 4 under
+    // miri.
+    let target = if cfg!(miri) { 256 << 10 } else { 3 << 20 };
+    let config = Config {
+        initial_bytes: 32 << 10,
+        ..config
+    };
+    with_heap::<S, _>(config, |heap| {
+        root!(heap, let first = cons(heap, 0, None::<&gcroots::Local<'_, S>>));
+        heap.collect(); // promoted, in a generational heap
+        let pin = heap.pin(&first).unwrap();
+        let at = heap.get(&pin).addr();
+        root!(heap, let head = heap.get(&first));
+        let mut n = 1u64;
+        while heap.used_bytes() < target {
+            let cell = cons(heap, n, Some(&head));
+            head.set(cell);
+            n += 1;
+        }
+        heap.collect();
+        heap.collect();
+        assert!(heap.stats().capacity_bytes > target, "the budget grew");
+        assert_eq!(heap.get(&pin).addr(), at, "the pinned object stayed");
+        let (sum, len) = sum_list(Some(heap.get(&head)));
+        assert_eq!(len as u64, n);
+        assert_eq!(sum, n * (n - 1) / 2);
+        drop(pin);
+        heap.collect();
+        heap.collect();
+        assert_eq!(sum_list(Some(heap.get(&head))).0, n * (n - 1) / 2);
+    });
 }

@@ -1,11 +1,11 @@
 //! GCBench against the floors a collector is judged by: the same trees
 //! built with `Box` (malloc and free) and in a `bumpalo` arena that never
-//! frees anything, beside the gcroots workload in semispace and
-//! generational mode under every scheme. Each runs in a process of its own,
-//! so that its peak resident memory (`VmHWM`) is its own.
+//! frees anything, beside the gcroots workload in every heap mode under
+//! every scheme. Each runs in a process of its own, so that its peak
+//! resident memory (`VmHWM`) is its own.
 //!
 //! ```sh
-//! cargo run --release -p gcroots-compare --example gcbench_floors [-- --reps ROUNDS]
+//! cargo run --release -p gcroots-compare --example gcbench_floors [-- --reps ROUNDS] [--only TEXT]
 //! ```
 //!
 //! The three implementations build the same trees in the same order (a
@@ -18,6 +18,7 @@ use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use gcroots::{Config, Scheme};
+use gcroots_compare::runner::measure::Mode;
 use gcroots_compare::workloads;
 
 const MAX_DEPTH: u32 = 16;
@@ -218,16 +219,12 @@ fn run_arena() -> u64 {
     )
 }
 
-fn run_gcroots<S: Scheme>(generational: bool) -> u64 {
+fn run_gcroots<S: Scheme>(mode: Mode) -> u64 {
     let w = workloads::all::<S>()
         .into_iter()
         .find(|w| w.name == "gcbench")
         .expect("the gcbench workload");
-    let config = if generational {
-        Config::generational()
-    } else {
-        (w.config)()
-    };
+    let config = mode.config((w.config)(), Config::NURSERY_BYTES);
     let (checksum, _, _) = w
         .run_timed(u64::from(MAX_DEPTH), Some(config))
         .expect("gcbench fits the default heap");
@@ -235,44 +232,38 @@ fn run_gcroots<S: Scheme>(generational: bool) -> u64 {
 }
 
 /// A variant's name, and what it runs.
-type Variant = (&'static str, fn() -> u64);
+type Variant = (String, Box<dyn Fn() -> u64>);
+
+/// Every mode of one scheme.
+fn modes<S: Scheme>() -> impl Iterator<Item = Variant> {
+    Mode::ALL.into_iter().map(|mode| {
+        let name = match mode {
+            Mode::Semispace => format!("gcroots {}", S::NAME),
+            m => format!(
+                "gcroots {},{}",
+                S::NAME,
+                m.suffix().trim_end_matches(')').replace(" (", " ")
+            ),
+        };
+        (
+            name,
+            Box::new(move || run_gcroots::<S>(mode)) as Box<dyn Fn() -> u64>,
+        )
+    })
+}
 
 /// The variants.
 fn variants() -> Vec<Variant> {
     let mut v: Vec<Variant> = vec![
-        ("Box (malloc/free)", run_box),
-        ("bumpalo (never freed)", run_arena),
+        ("Box (malloc/free)".into(), Box::new(run_box)),
+        ("bumpalo (never freed)".into(), Box::new(run_arena)),
     ];
     #[cfg(feature = "intrusive")]
-    v.extend([
-        (
-            "gcroots intrusive",
-            (|| run_gcroots::<gcroots::Intrusive>(false)) as fn() -> u64,
-        ),
-        ("gcroots intrusive, gen", || {
-            run_gcroots::<gcroots::Intrusive>(true)
-        }),
-    ]);
+    v.extend(modes::<gcroots::Intrusive>());
     #[cfg(feature = "indexed")]
-    v.extend([
-        (
-            "gcroots indexed",
-            (|| run_gcroots::<gcroots::Indexed>(false)) as fn() -> u64,
-        ),
-        ("gcroots indexed, gen", || {
-            run_gcroots::<gcroots::Indexed>(true)
-        }),
-    ]);
+    v.extend(modes::<gcroots::Indexed>());
     #[cfg(feature = "hybrid")]
-    v.extend([
-        (
-            "gcroots hybrid",
-            (|| run_gcroots::<gcroots::Hybrid>(false)) as fn() -> u64,
-        ),
-        ("gcroots hybrid, gen", || {
-            run_gcroots::<gcroots::Hybrid>(true)
-        }),
-    ]);
+    v.extend(modes::<gcroots::Hybrid>());
     v
 }
 
@@ -286,7 +277,8 @@ fn peak_rss_kib() -> Option<u64> {
 /// Child mode: runs variant `index` `reps` times; prints the median time in
 /// nanoseconds, the checksum and the peak RSS.
 fn child(index: usize, reps: usize) -> ExitCode {
-    let (_, run) = variants()[index];
+    let variants = variants();
+    let (_, run) = &variants[index];
     let mut times: Vec<Duration> = Vec::new();
     let mut checksum = 0;
     for _ in 0..reps {
@@ -318,12 +310,22 @@ fn main() -> ExitCode {
     }
     let exe = std::env::current_exe().expect("this example's path");
     let variants = variants();
+    // `--only TEXT`: the floors and the variants whose name contains it.
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1).cloned());
+    let chosen =
+        |index: usize, name: &str| index < 2 || only.as_deref().is_none_or(|o| name.contains(o));
     // Round by round, one process per variant per round, so that a noisy
     // stretch of time falls on every variant alike; then the median.
     let mut runs: Vec<Vec<(f64, u64, f64)>> = vec![Vec::new(); variants.len()];
     let mut ok = true;
     for _ in 0..reps {
         for (index, (name, _)) in variants.iter().enumerate() {
+            if !chosen(index, name) {
+                continue;
+            }
             let out = Command::new(&exe)
                 .args(["--variant", &index.to_string()])
                 .output()
@@ -374,6 +376,9 @@ fn main() -> ExitCode {
         "| variant | time | × bumpalo | × Box | peak RSS | × Box RSS |\n|---|--:|--:|--:|--:|--:|"
     );
     for (index, (name, _)) in variants.iter().enumerate() {
+        if !chosen(index, name) {
+            continue;
+        }
         println!(
             "| {name} | {:.0} ms | {} | {} | {:.0} MiB | {} |",
             time(index) / 1e6,

@@ -604,13 +604,19 @@ impl<'r, S: Scheme> Heap<'r, S> {
     fn update_nursery_limit(&mut self) {
         let (room, mature) = match &self.mature {
             Mature::Copying(s) => (s.free_words(), s.top),
-            // As much as the budget leaves (in holes and blocks), and no
-            // more than half the free blocks: promotion puts objects over a
-            // line in free blocks, and may waste up to half of each (an
-            // object that does not fit a block's end).
+            // As much as the budget leaves (in holes and blocks) while it
+            // leaves a block: objects over a line are promoted into free
+            // blocks, not holes, so once the budget's blocks are in use the
+            // next allocation runs a full collection. And no more than
+            // half the free blocks, since promotion may waste up to half
+            // of each (an object that does not fit a block's end).
             Mature::MarkRegion(r) => (
-                (r.hole_words() + r.budget_left() * BLOCK_WORDS)
-                    .min(r.free_blocks() * BLOCK_WORDS / 2),
+                if r.budget_left() == 0 {
+                    0
+                } else {
+                    (r.hole_words() + r.budget_left() * BLOCK_WORDS)
+                        .min(r.free_blocks() * BLOCK_WORDS / 2)
+                },
                 r.used(),
             ),
         };

@@ -12,13 +12,16 @@ use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::task::Poll;
 
-use common::{YieldOnce, has_a_root_list, panic_message, poll, scoped_roots_outlive_their_block};
+use common::{
+    YieldOnce, has_a_root_list, panic_message, poll, scoped_roots_outlive_their_block, zeal_of,
+};
 
 use gcroots::{Config, Heap, Root, RootError, Roots, Scheme, Shape, root};
 
 const CELL: Shape = Shape::new(1, 8);
 
 common::suite!(
+    modes:
     root_with_another_heap_is_an_error,
     root_macro_with_a_value_of_another_heap,
     interleaved_futures_dropped_in_start_order,
@@ -32,10 +35,10 @@ common::suite!(
     heap_dropped_while_roots_are_alive,
 );
 
-fn root_with_another_heap_is_an_error<S: Scheme>() {
+fn root_with_another_heap_is_an_error<S: Scheme>(config: Config) {
     let (ra, rb) = (Roots::<S>::new(), Roots::<S>::new());
-    let mut a = Heap::new(&ra, Config::default()).unwrap();
-    let b = Heap::new(&rb, Config::default()).unwrap();
+    let mut a = Heap::new(&ra, config.clone()).unwrap();
+    let b = Heap::new(&rb, config.clone()).unwrap();
     root!(a, let x = a.alloc(CELL).unwrap());
     assert_eq!(x.try_get(&b).unwrap_err(), RootError::WrongHeap);
     assert_eq!(
@@ -49,10 +52,10 @@ fn root_with_another_heap_is_an_error<S: Scheme>() {
 /// `root!(a, let x = <a value of heap b>)`: the intrusive scheme would link
 /// a pointer of `b` into `a`'s list, so it panics; the indexed scheme roots
 /// the value in `b`'s table, and the handle says so.
-fn root_macro_with_a_value_of_another_heap<S: Scheme>() {
+fn root_macro_with_a_value_of_another_heap<S: Scheme>(config: Config) {
     let (ra, rb) = (Roots::<S>::new(), Roots::<S>::new());
-    let a = Heap::new(&ra, Config::default()).unwrap();
-    let mut b = Heap::new(&rb, Config::default()).unwrap();
+    let a = Heap::new(&ra, config.clone()).unwrap();
+    let mut b = Heap::new(&rb, config.clone()).unwrap();
     root!(b, let y = b.alloc(CELL).unwrap());
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         root!(a, let x = b.get(&y));
@@ -93,9 +96,9 @@ async fn rooted_body<S: Scheme>(heap: &RefCell<Heap<'_, S>>, base: u64) -> u64 {
 /// the other still runs. The intrusive scheme's stack roots are then
 /// dropped out of LIFO order (its slow path); the indexed scheme's scoped
 /// roots live in the table until their scope (here: the heap) ends.
-fn interleaved_futures<S: Scheme>(drop_first: bool) {
+fn interleaved_futures<S: Scheme>(config: Config, drop_first: bool) {
     let roots = Roots::<S>::new();
-    let heap = RefCell::new(Heap::new(&roots, Config::zeal()).unwrap());
+    let heap = RefCell::new(Heap::new(&roots, zeal_of(&config)).unwrap());
     {
         let mut f1 = Box::pin(rooted_body(&heap, 100));
         let mut f2 = Box::pin(rooted_body(&heap, 200));
@@ -126,15 +129,15 @@ fn interleaved_futures<S: Scheme>(drop_first: bool) {
     }
 }
 
-fn interleaved_futures_dropped_in_start_order<S: Scheme>() {
-    interleaved_futures::<S>(true);
+fn interleaved_futures_dropped_in_start_order<S: Scheme>(config: Config) {
+    interleaved_futures::<S>(config, true);
 }
 
-fn interleaved_futures_dropped_in_reverse_order<S: Scheme>() {
-    interleaved_futures::<S>(false);
+fn interleaved_futures_dropped_in_reverse_order<S: Scheme>(config: Config) {
+    interleaved_futures::<S>(config, false);
 }
 
-fn panic_unwinding_through_rooted_frames<S: Scheme>() {
+fn panic_unwinding_through_rooted_frames<S: Scheme>(config: Config) {
     fn deep<S: Scheme>(heap: &mut Heap<'_, S>, n: u64) {
         let mut scope = heap.scope();
         root!(scope, let r = scope.alloc(CELL).unwrap());
@@ -146,7 +149,7 @@ fn panic_unwinding_through_rooted_frames<S: Scheme>() {
         deep(&mut scope, n - 1);
     }
     let roots = Roots::<S>::new();
-    let mut heap = Heap::new(&roots, Config::zeal()).unwrap();
+    let mut heap = Heap::new(&roots, zeal_of(&config)).unwrap();
     root!(heap, let outer = heap.alloc(CELL).unwrap());
     heap.get(&outer).write_u64(0, 42);
     let msg = panic_message(|| deep(&mut heap, 30));
@@ -163,9 +166,9 @@ fn panic_unwinding_through_rooted_frames<S: Scheme>() {
 /// `mem::forget` of a scope: nothing leaks. The indexed scheme's forgotten
 /// scope never truncates, so its roots live until the enclosing scope
 /// exits; the intrusive scheme's scope held nothing.
-fn forgotten_scope_releases_at_the_outer_scope<S: Scheme>() {
+fn forgotten_scope_releases_at_the_outer_scope<S: Scheme>(config: Config) {
     let roots = Roots::<S>::new();
-    let mut heap = Heap::new(&roots, Config::default()).unwrap();
+    let mut heap = Heap::new(&roots, config.clone()).unwrap();
     {
         let mut outer = heap.scope();
         {
@@ -188,9 +191,9 @@ fn forgotten_scope_releases_at_the_outer_scope<S: Scheme>() {
 /// Dropping a long-lived root without releasing it unroots it, under every
 /// scheme: the intrusive scheme gives its pool slot back at once; the
 /// indexed scheme's owned root is reclaimed before the next collection.
-fn dropped_persistent_root_is_unrooted<S: Scheme>() {
+fn dropped_persistent_root_is_unrooted<S: Scheme>(config: Config) {
     let roots = Roots::<S>::new();
-    let mut heap = Heap::new(&roots, Config::default()).unwrap();
+    let mut heap = Heap::new(&roots, config.clone()).unwrap();
     let set = heap.roots();
     let p = set.persist(heap.alloc(CELL).unwrap());
     assert_eq!(heap.root_count(), 1);
@@ -204,10 +207,10 @@ fn dropped_persistent_root_is_unrooted<S: Scheme>() {
 /// put a pointer of heap `b` in `a`'s list, so it panics; the indexed
 /// scheme's roots carry no list, and the root goes to the value's own heap,
 /// which its handle names.
-fn roots_persist_with_a_value_of_another_heap<S: Scheme>() {
+fn roots_persist_with_a_value_of_another_heap<S: Scheme>(config: Config) {
     let (ra, rb) = (Roots::<S>::new(), Roots::<S>::new());
-    let a = Heap::new(&ra, Config::default()).unwrap();
-    let mut b = Heap::new(&rb, Config::default()).unwrap();
+    let a = Heap::new(&ra, config.clone()).unwrap();
+    let mut b = Heap::new(&rb, config.clone()).unwrap();
     root!(b, let y = b.alloc(CELL).unwrap());
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         let p = ra.persist(b.get(&y));
@@ -226,9 +229,9 @@ fn roots_persist_with_a_value_of_another_heap<S: Scheme>() {
 /// schemes (the `Local` borrows the block's slot, not the scope): the
 /// intrusive root lives until the block ends; the indexed one ended with
 /// the scope, and using it is a `Stale` error.
-fn local_used_after_its_scope_was_dropped_in_the_same_block<S: Scheme>() {
+fn local_used_after_its_scope_was_dropped_in_the_same_block<S: Scheme>(config: Config) {
     let roots = Roots::<S>::new();
-    let mut heap = Heap::new(&roots, Config::default()).unwrap();
+    let mut heap = Heap::new(&roots, config.clone()).unwrap();
     let mut scope = heap.scope();
     root!(scope, let x = scope.alloc(CELL).unwrap());
     drop(scope);
@@ -251,9 +254,9 @@ fn local_used_after_its_scope_was_dropped_in_the_same_block<S: Scheme>() {
 /// ends each root with its iteration; the indexed scheme keeps every one
 /// until the enclosing scope exits (and, in a long enough loop, runs the
 /// heap out of memory). `gcroots::audit` finds the loop.
-fn roots_made_in_a_loop_without_a_scope<S: Scheme>() {
+fn roots_made_in_a_loop_without_a_scope<S: Scheme>(config: Config) {
     let roots = Roots::<S>::new();
-    let mut heap = Heap::new(&roots, Config::default()).unwrap();
+    let mut heap = Heap::new(&roots, config.clone()).unwrap();
     {
         let mut scope = heap.scope();
         for i in 0..100 {
@@ -277,13 +280,13 @@ fn roots_made_in_a_loop_without_a_scope<S: Scheme>() {
 /// heap) and is harmless: a root can only be read through a heap, the
 /// intrusive scheme's `Roots` refuse to serve a second heap, and the indexed
 /// scheme's handles carry their table's id.
-fn heap_dropped_while_roots_are_alive<S: Scheme>() {
+fn heap_dropped_while_roots_are_alive<S: Scheme>(config: Config) {
     let roots = Roots::<S>::new();
-    let mut heap = Heap::new(&roots, Config::default()).unwrap();
+    let mut heap = Heap::new(&roots, config.clone()).unwrap();
     root!(heap, let x = heap.alloc(CELL).unwrap());
     let p = heap.roots().persist(heap.alloc(CELL).unwrap());
     drop(heap);
-    match Heap::new(&roots, Config::default()) {
+    match Heap::new(&roots, config.clone()) {
         Err(e) => {
             assert!(has_a_root_list::<S>());
             assert_eq!(e, gcroots::HeapError::RootsInUse);

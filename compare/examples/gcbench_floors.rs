@@ -1,11 +1,15 @@
 //! GCBench against the floors a collector is judged by: the same trees
 //! built with `Box` (malloc and free) and in a `bumpalo` arena that never
-//! frees anything, beside the gcroots workload in every heap mode under
-//! every scheme. Each runs in a process of its own, so that its peak
-//! resident memory (`VmHWM`) is its own.
+//! frees anything, beside the gcroots workload in every heap mode (the
+//! mark-region ones with and without evacuation) under every scheme. Each
+//! runs in a process of its own, so that its peak resident memory
+//! (`VmHWM`) is its own. `--workload NAME` measures another workload the
+//! same way, without the floors (the fragment workload shows what
+//! evacuation saves); `--only TEXT` keeps the variants whose name contains
+//! it.
 //!
 //! ```sh
-//! cargo run --release -p gcroots-compare --example gcbench_floors [-- --reps ROUNDS] [--only TEXT]
+//! cargo run --release -p gcroots-compare --example gcbench_floors [-- --reps ROUNDS] [--workload NAME] [--only TEXT]
 //! ```
 //!
 //! The three implementations build the same trees in the same order (a
@@ -15,7 +19,7 @@
 
 use std::cell::Cell;
 use std::process::{Command, ExitCode};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use gcroots::{Config, Scheme};
 use gcroots_compare::runner::measure::Mode;
@@ -219,51 +223,86 @@ fn run_arena() -> u64 {
     )
 }
 
-fn run_gcroots<S: Scheme>(mode: Mode) -> u64 {
-    let w = workloads::all::<S>()
-        .into_iter()
-        .find(|w| w.name == "gcbench")
-        .expect("the gcbench workload");
-    let config = mode.config((w.config)(), Config::NURSERY_BYTES);
-    let (checksum, _, _) = w
-        .run_timed(u64::from(MAX_DEPTH), Some(config))
-        .expect("gcbench fits the default heap");
-    checksum
-}
+/// What one run reports: its checksum, and for a gcroots heap its peak
+/// footprint and the bytes its collections copied.
+type Outcome = (u64, u64, u64);
 
 /// A variant's name, and what it runs.
-type Variant = (String, Box<dyn Fn() -> u64>);
+type Variant = (String, Box<dyn Fn() -> Outcome>);
 
-/// Every mode of one scheme.
-fn modes<S: Scheme>() -> impl Iterator<Item = Variant> {
-    Mode::ALL.into_iter().map(|mode| {
-        let name = match mode {
-            Mode::Semispace => format!("gcroots {}", S::NAME),
-            m => format!(
-                "gcroots {},{}",
-                S::NAME,
-                m.suffix().trim_end_matches(')').replace(" (", " ")
-            ),
-        };
-        (
-            name,
-            Box::new(move || run_gcroots::<S>(mode)) as Box<dyn Fn() -> u64>,
-        )
-    })
+/// The GCBench floors, which report no heap statistics.
+fn floor(f: fn() -> u64) -> Box<dyn Fn() -> Outcome> {
+    Box::new(move || (f(), 0, 0))
 }
 
-/// The variants.
-fn variants() -> Vec<Variant> {
-    let mut v: Vec<Variant> = vec![
-        ("Box (malloc/free)".into(), Box::new(run_box)),
-        ("bumpalo (never freed)".into(), Box::new(run_arena)),
-    ];
+/// Runs `workload` at full size in `mode` (evacuating or not).
+fn run_gcroots<S: Scheme>(workload: &str, mode: Mode, evacuate: bool) -> Outcome {
+    let w = workloads::all::<S>()
+        .into_iter()
+        .find(|w| w.name == workload)
+        .expect("a workload of that name");
+    let config = Config {
+        evacuate,
+        ..mode.config((w.config)(), Config::NURSERY_BYTES)
+    };
+    let size = if workload == "gcbench" {
+        u64::from(MAX_DEPTH)
+    } else {
+        w.full
+    };
+    let (checksum, stats, _) = w
+        .run_timed(size, Some(config))
+        .expect("the workload fits the default heap");
+    (
+        checksum,
+        stats.peak_footprint_bytes as u64,
+        stats.bytes_copied,
+    )
+}
+
+/// Every mode of one scheme, and the mark-region ones without evacuation.
+fn modes<S: Scheme>(workload: &'static str) -> Vec<Variant> {
+    let mut v = Vec::new();
+    for mode in Mode::ALL {
+        let evacuations: &[bool] = match mode {
+            Mode::MarkRegion | Mode::GenMarkRegion => &[true, false],
+            _ => &[true],
+        };
+        for &evacuate in evacuations {
+            let mut name = match mode {
+                Mode::Semispace => format!("gcroots {}", S::NAME),
+                m => format!(
+                    "gcroots {},{}",
+                    S::NAME,
+                    m.suffix().trim_end_matches(')').replace(" (", " ")
+                ),
+            };
+            if !evacuate {
+                name.push_str(", no evacuation");
+            }
+            v.push((
+                name,
+                Box::new(move || run_gcroots::<S>(workload, mode, evacuate))
+                    as Box<dyn Fn() -> Outcome>,
+            ));
+        }
+    }
+    v
+}
+
+/// The variants for `workload`: GCBench's floors first, for GCBench.
+fn variants(workload: &'static str) -> Vec<Variant> {
+    let mut v: Vec<Variant> = Vec::new();
+    if workload == "gcbench" {
+        v.push(("Box (malloc/free)".into(), floor(run_box)));
+        v.push(("bumpalo (never freed)".into(), floor(run_arena)));
+    }
     #[cfg(feature = "intrusive")]
-    v.extend(modes::<gcroots::Intrusive>());
+    v.extend(modes::<gcroots::Intrusive>(workload));
     #[cfg(feature = "indexed")]
-    v.extend(modes::<gcroots::Indexed>());
+    v.extend(modes::<gcroots::Indexed>(workload));
     #[cfg(feature = "hybrid")]
-    v.extend(modes::<gcroots::Hybrid>());
+    v.extend(modes::<gcroots::Hybrid>(workload));
     v
 }
 
@@ -274,52 +313,60 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Child mode: runs variant `index` `reps` times; prints the median time in
-/// nanoseconds, the checksum and the peak RSS.
-fn child(index: usize, reps: usize) -> ExitCode {
-    let variants = variants();
+/// Child mode: runs variant `index` of `workload` once; prints the time in
+/// nanoseconds, the checksum, the peak RSS, the heap's peak footprint and
+/// the bytes it copied.
+fn child(workload: &'static str, index: usize) -> ExitCode {
+    let variants = variants(workload);
     let (_, run) = &variants[index];
-    let mut times: Vec<Duration> = Vec::new();
-    let mut checksum = 0;
-    for _ in 0..reps {
-        let start = Instant::now();
-        checksum = std::hint::black_box(run());
-        times.push(start.elapsed());
-    }
-    times.sort();
-    let median = times[times.len() / 2];
+    let start = Instant::now();
+    let (checksum, footprint, copied) = std::hint::black_box(run());
+    let time = start.elapsed();
     println!(
-        "{} {checksum} {}",
-        median.as_nanos(),
+        "{} {checksum} {} {footprint} {copied}",
+        time.as_nanos(),
         peak_rss_kib().unwrap_or(0)
     );
     ExitCode::SUCCESS
 }
 
+/// The value of option `name`, if given.
+fn option<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    let i = args.iter().position(|a| a == name)?;
+    args.get(i + 1).map(String::as_str)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let reps = args
-        .iter()
-        .position(|a| a == "--reps")
-        .and_then(|i| args.get(i + 1)?.parse().ok())
+    let reps = option(&args, "--reps")
+        .and_then(|r| r.parse().ok())
         .unwrap_or(5usize)
         .max(1);
-    if let Some(i) = args.iter().position(|a| a == "--variant") {
-        let index: usize = args[i + 1].parse().expect("a variant index");
-        return child(index, 1);
+    let workload: &'static str = match option(&args, "--workload") {
+        Some(w) => match workloads::all::<gcroots::Selected>()
+            .into_iter()
+            .find(|x| x.name == w)
+        {
+            Some(x) => x.name,
+            None => {
+                eprintln!("no workload `{w}` (`cargo run --release -- --list` lists them)");
+                return ExitCode::FAILURE;
+            }
+        },
+        None => "gcbench",
+    };
+    if let Some(i) = option(&args, "--variant") {
+        return child(workload, i.parse().expect("a variant index"));
     }
     let exe = std::env::current_exe().expect("this example's path");
-    let variants = variants();
+    let variants = variants(workload);
+    let floors = if workload == "gcbench" { 2 } else { 0 };
     // `--only TEXT`: the floors and the variants whose name contains it.
-    let only = args
-        .iter()
-        .position(|a| a == "--only")
-        .and_then(|i| args.get(i + 1).cloned());
-    let chosen =
-        |index: usize, name: &str| index < 2 || only.as_deref().is_none_or(|o| name.contains(o));
+    let only = option(&args, "--only");
+    let chosen = |index: usize, name: &str| index < floors || only.is_none_or(|o| name.contains(o));
     // Round by round, one process per variant per round, so that a noisy
     // stretch of time falls on every variant alike; then the median.
-    let mut runs: Vec<Vec<(f64, u64, f64)>> = vec![Vec::new(); variants.len()];
+    let mut runs: Vec<Vec<[f64; 5]>> = vec![Vec::new(); variants.len()];
     let mut ok = true;
     for _ in 0..reps {
         for (index, (name, _)) in variants.iter().enumerate() {
@@ -327,16 +374,18 @@ fn main() -> ExitCode {
                 continue;
             }
             let out = Command::new(&exe)
-                .args(["--variant", &index.to_string()])
+                .args(["--workload", workload, "--variant", &index.to_string()])
                 .output()
                 .expect("run a variant");
             let text = String::from_utf8_lossy(&out.stdout);
-            let f: Vec<u64> = text
+            let f: Vec<f64> = text
                 .split_whitespace()
                 .filter_map(|w| w.parse().ok())
                 .collect();
             match f[..] {
-                [ns, checksum, rss] => runs[index].push((ns as f64, checksum, rss as f64)),
+                [ns, checksum, rss, footprint, copied] => {
+                    runs[index].push([ns, checksum, rss, footprint, copied])
+                }
                 _ => {
                     eprintln!(
                         "{name}: no result ({})",
@@ -347,13 +396,11 @@ fn main() -> ExitCode {
             }
         }
     }
-    let median = |v: &[(f64, u64, f64)], field: fn(&(f64, u64, f64)) -> f64| {
-        let mut x: Vec<f64> = v.iter().map(field).collect();
+    let median = |i: usize, field: usize| {
+        let mut x: Vec<f64> = runs[i].iter().map(|r| r[field]).collect();
         x.sort_by(f64::total_cmp);
         x.get(x.len() / 2).copied().unwrap_or(f64::NAN)
     };
-    let time = |i: usize| median(&runs[i], |r| r.0);
-    let rss = |i: usize| median(&runs[i], |r| r.2);
     let ratio = |a: f64, b: f64| {
         if b.is_finite() && b > 0.0 {
             format!("{:.2}", a / b)
@@ -361,31 +408,44 @@ fn main() -> ExitCode {
             "—".to_owned()
         }
     };
-    // Every variant builds the same trees: the same checksum on every run
+    // Every variant does the same work: the same checksum on every run
     // (the gcroots workload's is checked against plain arithmetic by its
     // test).
-    let sums: Vec<u64> = runs.iter().flatten().map(|r| r.1).collect();
+    let sums: Vec<u64> = runs.iter().flatten().map(|r| r[1] as u64).collect();
     if sums.windows(2).any(|w| w[0] != w[1]) {
         eprintln!("the variants' checksums differ: {sums:?}");
         ok = false;
     }
+    // Ratios against Box (GCBench) or the first variant (semispace).
+    let base = 0;
+    let against = if floors > 0 { "Box" } else { "semispace" };
     println!(
-        "GCBench, depth {MAX_DEPTH}: median of {reps} rounds, each variant once per round in a process of its own"
+        "{workload}: median of {reps} rounds, each variant once per round in a process of its own"
     );
     println!(
-        "| variant | time | × bumpalo | × Box | peak RSS | × Box RSS |\n|---|--:|--:|--:|--:|--:|"
+        "| variant | time | × {against} | peak RSS | × {against} RSS | heap peak footprint | bytes copied |\n|---|--:|--:|--:|--:|--:|--:|"
     );
     for (index, (name, _)) in variants.iter().enumerate() {
         if !chosen(index, name) {
             continue;
         }
+        let gcroots = index >= floors;
         println!(
-            "| {name} | {:.0} ms | {} | {} | {:.0} MiB | {} |",
-            time(index) / 1e6,
-            ratio(time(index), time(1)),
-            ratio(time(index), time(0)),
-            rss(index) / 1024.0,
-            ratio(rss(index), rss(0))
+            "| {name} | {:.0} ms | {} | {:.0} MiB | {} | {} | {} |",
+            median(index, 0) / 1e6,
+            ratio(median(index, 0), median(base, 0)),
+            median(index, 2) / 1024.0,
+            ratio(median(index, 2), median(base, 2)),
+            if gcroots {
+                format!("{:.0} MiB", median(index, 3) / f64::from(1 << 20))
+            } else {
+                String::new()
+            },
+            if gcroots {
+                format!("{:.0}", median(index, 4))
+            } else {
+                String::new()
+            },
         );
     }
     if ok {

@@ -13,16 +13,16 @@ fn fixture(name: &str) -> std::path::PathBuf {
 }
 
 const CSV: &str = "\
-workload,size,scheme,median_ns,min_ns,max_ns,checksum,collections,minor_collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns
-gcbench,16,intrusive,250000000,245000000,260000000,1395402,35,0,100,4000,311488600,419,70000000
-gcbench,16,indexed,300000000,290000000,310000000,1395402,35,0,100,4000,311488600,419,71000000
-gcbench,16,hybrid,252000000,249000000,255000000,1395402,35,0,100,4000,311488600,419,70500000
-gcbench (gen),16,intrusive,200000000,195000000,210000000,1395402,90,88,100,4000,31148860,500,20000000
-gcbench (gen),16,indexed,240000000,230000000,250000000,1395402,90,88,100,4000,31148860,500,21000000
-gcbench (gen),16,hybrid,202000000,199000000,205000000,1395402,90,88,100,4000,31148860,500,20500000
-access,20000000,intrusive,48000000,47000000,49000000,360000000,1,0,8,192,192,8,1000
-access,20000000,indexed,67000000,66000000,68000000,360000000,1,0,8,192,192,8,1000
-access,20000000,hybrid,48500000,47500000,49500000,360000000,1,0,8,192,192,8,1000
+workload,size,scheme,median_ns,min_ns,max_ns,checksum,collections,minor_collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns,bytes_marked,peak_footprint_bytes
+gcbench,16,intrusive,250000000,245000000,260000000,1395402,35,0,100,4000,311488600,419,70000000,0,69206016
+gcbench,16,indexed,300000000,290000000,310000000,1395402,35,0,100,4000,311488600,419,71000000,0,69206016
+gcbench,16,hybrid,252000000,249000000,255000000,1395402,35,0,100,4000,311488600,419,70500000,0,69206016
+gcbench (gen),16,intrusive,200000000,195000000,210000000,1395402,90,88,100,4000,31148860,500,20000000,0,75497472
+gcbench (gen),16,indexed,240000000,230000000,250000000,1395402,90,88,100,4000,31148860,500,21000000,0,75497472
+gcbench (gen),16,hybrid,202000000,199000000,205000000,1395402,90,88,100,4000,31148860,500,20500000,0,75497472
+access,20000000,intrusive,48000000,47000000,49000000,360000000,1,0,8,192,192,8,1000,0,2097152
+access,20000000,indexed,67000000,66000000,68000000,360000000,1,0,8,192,192,8,1000,0,2097152
+access,20000000,hybrid,48500000,47500000,49500000,360000000,1,0,8,192,192,8,1000,0,2097152
 ";
 
 #[test]
@@ -65,6 +65,15 @@ fn the_workloads_table_comes_from_the_csv() {
 "
     );
     assert!(record::from_csv("not,a,report\n").is_err());
+    // A report written before the last two columns existed still reads.
+    let old: String = CSV
+        .lines()
+        .map(|l| l.rsplitn(3, ',').nth(2).unwrap().to_owned() + "\n")
+        .collect();
+    let read = record::from_csv(&old).unwrap();
+    assert_eq!(read.len(), 9);
+    assert_eq!((read[0].bytes_marked, read[0].peak_footprint_bytes), (0, 0));
+    assert_eq!(read[0].median_ns, 250_000_000);
 }
 
 #[test]
@@ -73,9 +82,9 @@ fn the_modes_table_sets_each_other_mode_row_against_its_semispace_row() {
     assert_eq!(
         readme::modes_table(&records),
         "\
-| workload | mode | intrusive mode/semispace | indexed mode/semispace | hybrid mode/semispace | bytes copied, semispace → mode | collections, semispace → mode |
-|---|---|--:|--:|--:|--:|--:|
-| gcbench | generational | 0.80 | 0.80 | 0.80 | 311488600 → 31148860 | 35 → 90 (88 minor) |
+| workload | mode | intrusive mode/semispace | indexed mode/semispace | hybrid mode/semispace | bytes copied, semispace → mode | collections, semispace → mode | peak footprint MiB, semispace → mode |
+|---|---|--:|--:|--:|--:|--:|--:|
+| gcbench | generational | 0.80 | 0.80 | 0.80 | 311488600 → 31148860 | 35 → 90 (88 minor) | 66.0 → 72.0 |
 "
     );
 }

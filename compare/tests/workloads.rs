@@ -1,10 +1,11 @@
 //! Every workload, tiny, under every scheme, with the default configuration
 //! and in zeal mode (a collection before every allocation, poisoning,
-//! verification), semispace and generational: the checksums must agree between schemes and with the
-//! value computed here in plain Rust, without a heap.
+//! verification), in every heap mode (semispace, generational, mark-region,
+//! generational mark-region): the checksums must agree between schemes and
+//! with the value computed here in plain Rust, without a heap.
 
 use gcroots::{Config, Scheme};
-use gcroots_compare::workloads::{self, Workload, Xorshift, interp};
+use gcroots_compare::workloads::{self, Workload, Xorshift, fragment, interp};
 
 /// The checksum each workload must return at `size`, computed without a
 /// heap.
@@ -60,6 +61,25 @@ fn expected(name: &str, size: u64) -> u64 {
                 .sum()
         }
         "interp" => (0..size).map(|i| interp::expected_main(i) as u64).sum(),
+        "fragment" => {
+            // Replays the choices: each replaced object and each object
+            // left in the table adds its stamp and its tail word.
+            let slots = fragment::slots(size);
+            let mut rng = Xorshift::new(fragment::SEED);
+            let value = |stamp: u64, r: u64| {
+                let bytes = fragment::shape(r).bytes();
+                stamp.wrapping_add(fragment::tail(stamp, bytes))
+            };
+            let mut table: Vec<u64> = (0..slots).map(|s| value(s, rng.next())).collect();
+            let mut sum = 0u64;
+            for step in 0..size {
+                let r = rng.next();
+                let slot = (r % slots) as usize;
+                sum = sum.wrapping_add(table[slot]);
+                table[slot] = value(slots + step, r);
+            }
+            table.iter().fold(sum, |a, &v| a.wrapping_add(v))
+        }
         other => panic!("no expected checksum for {other}"),
     }
 }
@@ -125,9 +145,31 @@ fn generational_zeal<S: Scheme>(w: &Workload<S>) -> Config {
     }
 }
 
+/// The workload's own configuration, mark-region.
+fn mark_region<S: Scheme>(w: &Workload<S>) -> Config {
+    (w.config)().with_mark_region()
+}
+
+/// Zeal for a mark-region heap (as [`zeal`] under miri); natively, every
+/// other collection evacuates every object it can.
+fn mark_region_zeal<S: Scheme>(w: &Workload<S>) -> Config {
+    zeal(w).with_mark_region()
+}
+
+/// The workload's own configuration, generational, promoting into a
+/// mark-region space.
+fn gen_mark_region<S: Scheme>(w: &Workload<S>) -> Config {
+    generational(w).with_mark_region()
+}
+
+/// Generational zeal, promoting into a mark-region space.
+fn gen_mark_region_zeal<S: Scheme>(w: &Workload<S>) -> Config {
+    generational_zeal(w).with_mark_region()
+}
+
 /// One test per scheme and configuration: `intrusive::plain`,
 /// `intrusive::zeal`, `intrusive::generational`,
-/// `intrusive::generational_zeal`, and so on.
+/// `intrusive::generational_zeal`, `intrusive::mark_region`, and so on.
 macro_rules! per_scheme {
     ($($module:ident, $scheme:ty, $feature:literal);* $(;)?) => {$(
         #[cfg(feature = $feature)]
@@ -152,6 +194,26 @@ macro_rules! per_scheme {
             #[test]
             fn generational_zeal() {
                 check_all::<$scheme>(super::generational_zeal);
+            }
+
+            #[test]
+            fn mark_region() {
+                check_all::<$scheme>(super::mark_region);
+            }
+
+            #[test]
+            fn mark_region_zeal() {
+                check_all::<$scheme>(super::mark_region_zeal);
+            }
+
+            #[test]
+            fn gen_mark_region() {
+                check_all::<$scheme>(super::gen_mark_region);
+            }
+
+            #[test]
+            fn gen_mark_region_zeal() {
+                check_all::<$scheme>(super::gen_mark_region_zeal);
             }
         }
     )*};
@@ -189,11 +251,16 @@ fn the_schemes_agree_at_a_larger_size() {
 #[cfg(not(miri))]
 type Summary = (&'static str, u64, [u64; 3]);
 
-/// Each workload at a fiftieth of its full size, in both modes.
+/// Each workload at a fiftieth of its full size, in every mode.
 #[cfg(not(miri))]
 fn larger<S: Scheme>() -> Vec<Summary> {
     let all = workloads::all::<S>();
-    let modes = [None, Some(generational::<S> as fn(&Workload<S>) -> Config)];
+    let modes = [
+        None,
+        Some(generational::<S> as fn(&Workload<S>) -> Config),
+        Some(mark_region::<S>),
+        Some(gen_mark_region::<S>),
+    ];
     modes
         .into_iter()
         .flat_map(|mode| all.iter().map(move |w| (w, mode.map(|m| m(w)))))

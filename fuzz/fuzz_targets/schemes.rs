@@ -3,7 +3,8 @@
 //! persist, release, drop out of order, write fields and data, vector
 //! roots, collect, use a root with the other heap, swap the heaps, a scope
 //! over a swapped heap, shapes over the limits), in a small heap that may
-//! run out of memory, semispace or generational (a nursery of up to 4 KiB),
+//! run out of memory, in every heap mode (a semispace or mark-region main
+//! space, with or without a nursery of up to 4 KiB),
 //! with poisoning and verification on, and collecting
 //! before every allocation when `stress` is set. Each step is checked
 //! against the model (`gcroots_model::run`); the two schemes must then have
@@ -21,8 +22,10 @@ use libfuzzer_sys::fuzz_target;
 struct Input {
     stress: bool,
     limit: u16,
-    /// Even: semispace; odd: a nursery of 8 bytes to 4 KiB.
+    /// Even: no nursery; odd: a nursery of 8 bytes to 4 KiB.
     nursery: u16,
+    /// A mark-region main space instead of semispaces.
+    mark_region: bool,
     config: (u32, u64, u8, u64),
     ops: Vec<Op>,
 }
@@ -46,6 +49,11 @@ fuzz_target!(|input: Input| {
         max_bytes: max as usize,
         grow_percent: grow,
         nursery_bytes: (nursery % (1 << 24)) as usize,
+        space: if input.mark_region {
+            gcroots::SpaceKind::MarkRegion
+        } else {
+            gcroots::SpaceKind::Semispace
+        },
         ..Config::default()
     };
     let made = make::<Intrusive>(&any);
@@ -63,6 +71,7 @@ fuzz_target!(|input: Input| {
         } else {
             8 + usize::from(input.nursery % 4_088)
         },
+        space: any.space,
         ..Config::default()
     };
     let ops = &input.ops[..input.ops.len().min(256)];

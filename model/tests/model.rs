@@ -38,9 +38,11 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 /// A small heap, checked at every collection; `limit` small enough that
-/// some sequences run out of memory; generational when `nursery` is not 0.
-fn config(stress: bool, limit: usize, nursery: usize) -> Config {
-    Config {
+/// some sequences run out of memory; generational when `nursery` is not 0;
+/// a mark-region main space when `mark_region` (which, in stress mode,
+/// evacuates every object it can at every other full collection).
+fn config(stress: bool, limit: usize, nursery: usize, mark_region: bool) -> Config {
+    let config = Config {
         initial_bytes: 512,
         max_bytes: limit,
         stress,
@@ -48,6 +50,11 @@ fn config(stress: bool, limit: usize, nursery: usize) -> Config {
         verify: true,
         nursery_bytes: nursery,
         ..Config::default()
+    };
+    if mark_region {
+        config.with_mark_region()
+    } else {
+        config
     }
 }
 
@@ -80,8 +87,9 @@ proptest! {
         stress: bool,
         limit in 1_024usize..16_384,
         nursery in nursery(),
+        mark_region: bool,
     ) {
-        run::<gcroots::Intrusive>(&ops, &config(stress, limit, nursery));
+        run::<gcroots::Intrusive>(&ops, &config(stress, limit, nursery, mark_region));
     }
 
     #[cfg(feature = "indexed")]
@@ -91,8 +99,9 @@ proptest! {
         stress: bool,
         limit in 1_024usize..16_384,
         nursery in nursery(),
+        mark_region: bool,
     ) {
-        run::<gcroots::Indexed>(&ops, &config(stress, limit, nursery));
+        run::<gcroots::Indexed>(&ops, &config(stress, limit, nursery, mark_region));
     }
 
     #[cfg(feature = "hybrid")]
@@ -102,8 +111,9 @@ proptest! {
         stress: bool,
         limit in 1_024usize..16_384,
         nursery in nursery(),
+        mark_region: bool,
     ) {
-        run::<gcroots::Hybrid>(&ops, &config(stress, limit, nursery));
+        run::<gcroots::Hybrid>(&ops, &config(stress, limit, nursery, mark_region));
     }
 
     /// The schemes observe the same reads, collections and failures.
@@ -114,8 +124,9 @@ proptest! {
         stress: bool,
         limit in 1_024usize..16_384,
         nursery in nursery(),
+        mark_region: bool,
     ) {
-        let c = config(stress, limit, nursery);
+        let c = config(stress, limit, nursery, mark_region);
         let intrusive = run::<gcroots::Intrusive>(&ops, &c);
         prop_assert_eq!(&intrusive, &run::<gcroots::Indexed>(&ops, &c));
         prop_assert_eq!(&intrusive, &run::<gcroots::Hybrid>(&ops, &c));
@@ -135,12 +146,13 @@ fn a_scope_over_a_swapped_heap() {
         },
         Op::SwappedScope,
     ];
-    for nursery in [0, 1_024] {
+    for (nursery, mark_region) in [(0, false), (1_024, false), (0, true), (1_024, true)] {
+        let c = config(true, 4096, nursery, mark_region);
         #[cfg(feature = "intrusive")]
-        run::<gcroots::Intrusive>(&ops, &config(true, 4096, nursery));
+        run::<gcroots::Intrusive>(&ops, &c);
         #[cfg(feature = "indexed")]
-        run::<gcroots::Indexed>(&ops, &config(true, 4096, nursery));
+        run::<gcroots::Indexed>(&ops, &c);
         #[cfg(feature = "hybrid")]
-        run::<gcroots::Hybrid>(&ops, &config(true, 4096, nursery));
+        run::<gcroots::Hybrid>(&ops, &c);
     }
 }

@@ -13,6 +13,10 @@ use std::task::{Context, Poll, Waker};
 /// enabled scheme, as `intrusive::name`, `indexed::name`, `hybrid::name`.
 ///
 /// - `suite!(a, b)`: each test takes no argument;
+/// - `suite!(modes: a, b)`: each takes a `Config`, and runs once per heap
+///   mode: semispace (`intrusive::a`), generational (`intrusive_gen::a`),
+///   mark-region (`intrusive_mr::a`), generational mark-region
+///   (`intrusive_gen_mr::a`);
 /// - `suite!(configs: a, b)`: each takes a `Config`, and runs eight times
 ///   per scheme, once per heap mode and zeal setting: semispace with the
 ///   default configuration (`intrusive::a`) and in zeal mode
@@ -56,6 +60,25 @@ macro_rules! suite {
         $crate::common::suite!(@mod $gen_mr_zeal, $scheme, $feature,
             ($crate::common::gen_zeal().with_mark_region()), $($test),*);
     };
+    (modes: $($test:ident),* $(,)?) => {
+        $crate::common::suite!(@modes gcroots::Intrusive, "intrusive",
+            [intrusive, intrusive_gen, intrusive_mr, intrusive_gen_mr], $($test),*);
+        $crate::common::suite!(@modes gcroots::Indexed, "indexed",
+            [indexed, indexed_gen, indexed_mr, indexed_gen_mr], $($test),*);
+        $crate::common::suite!(@modes gcroots::Hybrid, "hybrid",
+            [hybrid, hybrid_gen, hybrid_mr, hybrid_gen_mr], $($test),*);
+    };
+    (@modes $scheme:ty, $feature:literal, [$plain:ident, $gen:ident, $mr:ident, $gen_mr:ident],
+        $($test:ident),*) => {
+        $crate::common::suite!(@mod $plain, $scheme, $feature,
+            (gcroots::Config::default()), $($test),*);
+        $crate::common::suite!(@mod $gen, $scheme, $feature,
+            ($crate::common::generational()), $($test),*);
+        $crate::common::suite!(@mod $mr, $scheme, $feature,
+            (gcroots::Config::mark_region()), $($test),*);
+        $crate::common::suite!(@mod $gen_mr, $scheme, $feature,
+            ($crate::common::generational().with_mark_region()), $($test),*);
+    };
     ($($test:ident),* $(,)?) => {
         $crate::common::suite!(@mod intrusive, gcroots::Intrusive, "intrusive", (), $($test),*);
         $crate::common::suite!(@mod indexed, gcroots::Indexed, "indexed", (), $($test),*);
@@ -86,6 +109,21 @@ pub(crate) fn generational() -> gcroots::Config {
 /// every allocation and a full one every 16th.
 pub(crate) fn gen_zeal() -> gcroots::Config {
     gcroots::Config::zeal().with_nursery(4 << 10)
+}
+
+/// Zeal mode in the same heap mode as `config`: a collection before every
+/// allocation, poisoning and verification, small spaces (a 4 KiB nursery
+/// if `config` is generational).
+pub(crate) fn zeal_of(config: &gcroots::Config) -> gcroots::Config {
+    let zeal = gcroots::Config {
+        space: config.space,
+        ..gcroots::Config::zeal()
+    };
+    if config.is_generational() {
+        zeal.with_nursery(4 << 10)
+    } else {
+        zeal
+    }
 }
 
 /// Whether the scheme's scoped roots live until their *scope* exits (the

@@ -31,15 +31,18 @@ pub fn workloads_table(records: &[Record]) -> String {
 
 /// The modes table, in Markdown: for every workload and every mode other
 /// than semispace that it ran in, each scheme's time in that mode over its
-/// semispace time, and the work each mode did (bytes copied, collections).
+/// semispace time, and what each mode did (bytes copied, collections, peak
+/// footprint in MiB), from the first scheme's record.
 pub fn modes_table(records: &[Record]) -> String {
     let schemes = record::schemes(records);
     let mut s = String::from("| workload | mode |");
     for scheme in &schemes {
         let _ = write!(s, " {scheme} mode/semispace |");
     }
-    s.push_str(" bytes copied, semispace → mode | collections, semispace → mode |\n|---|---|");
-    s.push_str(&"--:|".repeat(schemes.len() + 2));
+    s.push_str(
+        " bytes copied, semispace → mode | collections, semispace → mode | peak footprint MiB, semispace → mode |\n|---|---|",
+    );
+    s.push_str(&"--:|".repeat(schemes.len() + 3));
     s.push('\n');
     for w in record::workloads(records) {
         for mode in &Mode::ALL[1..] {
@@ -64,14 +67,17 @@ pub fn modes_table(records: &[Record]) -> String {
                     other.median_ns as f64 / semi.median_ns as f64
                 );
             }
+            let mib = |r: &Record| r.peak_footprint_bytes as f64 / f64::from(1 << 20);
             let _ = writeln!(
                 s,
-                " {} → {} | {} → {} ({} minor) |",
+                " {} → {} | {} → {} ({} minor) | {:.1} → {:.1} |",
                 semi0.bytes_copied,
                 other0.bytes_copied,
                 semi0.collections,
                 other0.collections,
-                other0.minor_collections
+                other0.minor_collections,
+                mib(semi0),
+                mib(other0)
             );
         }
     }

@@ -36,10 +36,19 @@ pub struct Record {
     pub roots_scanned: u64,
     /// Time spent collecting.
     pub gc_ns: u128,
+    /// Bytes kept in place by mark-region collections.
+    pub bytes_marked: u64,
+    /// The most memory the heap's spaces had written to at the end of a
+    /// collection ([`gcroots::Stats::peak_footprint_bytes`]).
+    pub peak_footprint_bytes: u64,
 }
 
 /// The CSV header.
-const HEADER: &str = "workload,size,scheme,median_ns,min_ns,max_ns,checksum,collections,minor_collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns";
+const HEADER: &str = "workload,size,scheme,median_ns,min_ns,max_ns,checksum,collections,minor_collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns,bytes_marked,peak_footprint_bytes";
+
+/// The header of reports written before the mark-region mode, which lack
+/// the last two columns (read as 0), so that `--baseline` still reads them.
+const OLD_HEADER: &str = "workload,size,scheme,median_ns,min_ns,max_ns,checksum,collections,minor_collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns";
 
 /// The records of measured rows.
 pub fn records(rows: &[Row]) -> Vec<Record> {
@@ -60,6 +69,8 @@ pub fn records(rows: &[Row]) -> Vec<Record> {
                 bytes_copied: m.stats.bytes_copied,
                 roots_scanned: m.stats.roots_scanned,
                 gc_ns: m.stats.gc_time.as_nanos(),
+                bytes_marked: m.stats.bytes_marked,
+                peak_footprint_bytes: m.stats.peak_footprint_bytes as u64,
             })
         })
         .collect()
@@ -71,7 +82,7 @@ pub fn to_csv(records: &[Record]) -> String {
     for r in records {
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             r.workload,
             r.size,
             r.scheme,
@@ -85,7 +96,9 @@ pub fn to_csv(records: &[Record]) -> String {
             r.bytes_allocated,
             r.bytes_copied,
             r.roots_scanned,
-            r.gc_ns
+            r.gc_ns,
+            r.bytes_marked,
+            r.peak_footprint_bytes
         );
     }
     s
@@ -94,17 +107,18 @@ pub fn to_csv(records: &[Record]) -> String {
 /// Records from CSV as [`to_csv`] writes it.
 pub fn from_csv(text: &str) -> Result<Vec<Record>, String> {
     let mut lines = text.lines();
-    match lines.next() {
-        Some(h) if h.trim() == HEADER => {}
+    let fields = match lines.next().map(str::trim) {
+        Some(HEADER) => 16,
+        Some(OLD_HEADER) => 14,
         _ => return Err("not a gcroots report.csv (its header differs)".into()),
-    }
+    };
     lines
         .filter(|l| !l.trim().is_empty())
         .enumerate()
         .map(|(i, line)| {
             let f: Vec<&str> = line.split(',').collect();
             let bad = || format!("report.csv line {}: `{line}`", i + 2);
-            if f.len() != 14 {
+            if f.len() != fields {
                 return Err(bad());
             }
             let n = |k: usize| f[k].parse::<u64>().map_err(|_| bad());
@@ -124,6 +138,8 @@ pub fn from_csv(text: &str) -> Result<Vec<Record>, String> {
                 bytes_copied: n(11)?,
                 roots_scanned: n(12)?,
                 gc_ns: t(13)?,
+                bytes_marked: if fields > 14 { n(14)? } else { 0 },
+                peak_footprint_bytes: if fields > 14 { n(15)? } else { 0 },
             })
         })
         .collect()

@@ -16,6 +16,7 @@ use gcroots::{AllocError, Config, Heap, Scheme};
 
 pub mod access;
 pub mod deep_stack;
+pub mod fragment;
 pub mod gcbench;
 pub mod interp;
 pub mod many_roots;
@@ -153,6 +154,14 @@ pub fn all<S: Scheme>() -> Vec<Workload<S>> {
             tiny: values::TINY,
             config: Config::default,
             run: values::run_persistent::<S>,
+        },
+        Workload {
+            name: "fragment",
+            what: "a table of 8,192 objects of mixed sizes (16 B to 12 KiB), replaced in random order at a steady live size; size = replacements",
+            full: fragment::FULL,
+            tiny: fragment::TINY,
+            config: Config::default,
+            run: fragment::run::<S>,
         },
         Workload {
             name: "access",

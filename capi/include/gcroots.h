@@ -35,6 +35,8 @@ typedef enum gcr_status_t {
   GCR_ERR_CONFIG = 9,
   // A broken invariant was detected (see [`gcr_last_error`]).
   GCR_ERR_MISUSE = 10,
+  // The heap's mode cannot do it (pinning in a copying heap).
+  GCR_ERR_UNSUPPORTED = 11,
 } gcr_status_t;
 
 // A heap whose roots are indexed handles. Made by
@@ -95,8 +97,10 @@ typedef struct gcr_stats_t {
   size_t live_bytes_after_gc;
   // Bytes in use.
   size_t used_bytes;
-  // The size of one semispace.
+  // The size of one semispace (of the budget, in a mark-region heap).
   size_t capacity_bytes;
+  // Objects pinned now.
+  size_t objects_pinned;
 } gcr_stats_t;
 
 // A root: a handle to a slot of a heap's table. 24 bytes, aligned like a
@@ -109,6 +113,27 @@ typedef struct gcr_stats_t {
 typedef struct gcr_indexed_root_t {
   uint64_t _private[3];
 } gcr_indexed_root_t;
+
+// A pinned object: its data bytes stay where `data` points, and the
+// object alive, until the pin is ended with `gcr_*_unpin` (or its heap is
+// destroyed). Only a mark-region heap can pin (`gcr_config_t::mark_region`).
+//
+// `data` and `bytes` are for the caller to read; the other fields are the
+// heap's. A pin is a plain value: a copy made with `memcpy` or assignment
+// names the same pin, and the second of two unpins is refused with
+// `GCR_ERR_MISUSE` (the pin was already ended), never a double free.
+typedef struct gcr_pin_t {
+  // The object's first data byte (null for an ended pin).
+  uint8_t *data;
+  // How many data bytes the object has.
+  size_t bytes;
+  // Private: the pin table of the heap that made it.
+  uint64_t table;
+  // Private: its slot in that table.
+  uint32_t slot;
+  // Private: the slot's generation when the pin was made.
+  uint32_t generation;
+} gcr_pin_t;
 
 // A root: a node in the caller's memory. 40 bytes, aligned like a
 // pointer. All-zero bytes are an empty root, as is one that
@@ -313,6 +338,33 @@ enum gcr_status_t gcr_indexed_same(const struct gcr_indexed_heap_t *heap,
                                    const struct gcr_indexed_root_t *b,
                                    bool *out);
 
+// Pins the object `root` holds and stores the pin in `*out`: until
+// [`gcr_indexed_unpin`] the object stays alive and its data stays at
+// `out->data` (`out->bytes` long), across collections. In a generational
+// heap a young object is promoted first (a minor collection).
+//
+// Errors: `GCR_ERR_NULL`; `GCR_ERR_EMPTY`; `GCR_ERR_WRONG_HEAP`;
+// `GCR_ERR_UNSUPPORTED` if the heap is not mark-region.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `root` is null or an
+// initialised root; `out` is null or valid for writing.
+enum gcr_status_t gcr_indexed_pin(struct gcr_indexed_heap_t *heap,
+                                  const struct gcr_indexed_root_t *root,
+                                  struct gcr_pin_t *out);
+
+// Ends a pin of `heap` and empties `*pin` (its `data` becomes null).
+//
+// Errors: `GCR_ERR_NULL`; `GCR_ERR_WRONG_HEAP` if the pin is another
+// heap's; `GCR_ERR_MISUSE` if it was already ended (through a copy).
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `pin` is null or valid for
+// reading and writing.
+enum gcr_status_t gcr_indexed_unpin(struct gcr_indexed_heap_t *heap, struct gcr_pin_t *pin);
+
 // Makes a heap with `config` (null: the default) and stores it in `*out`.
 //
 // Errors: `GCR_ERR_NULL` if `out` is null; `GCR_ERR_CONFIG` if the
@@ -494,6 +546,37 @@ enum gcr_status_t gcr_intrusive_shape(const struct gcr_intrusive_root_t *root,
 enum gcr_status_t gcr_intrusive_same(const struct gcr_intrusive_root_t *a,
                                      const struct gcr_intrusive_root_t *b,
                                      bool *out);
+
+// Pins the object `root` holds (a root of `heap`) and stores the pin in
+// `*out`: until [`gcr_intrusive_unpin`] the object stays alive and its
+// data stays at `out->data` (`out->bytes` long), across collections, for
+// `memcpy`, `qsort`, I/O. In a generational heap a young object is
+// promoted first (a minor collection, so pinning takes the heap).
+//
+// Errors: `GCR_ERR_NULL`; `GCR_ERR_EMPTY`; `GCR_ERR_WRONG_HEAP` if `root`
+// is another heap's; `GCR_ERR_DESTROYED`; `GCR_ERR_UNSUPPORTED` if the
+// heap is not mark-region (its collector moves every object).
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `root` is null or an
+// initialised root; `out` is null or valid for writing.
+enum gcr_status_t gcr_intrusive_pin(struct gcr_intrusive_heap_t *heap,
+                                    const struct gcr_intrusive_root_t *root,
+                                    struct gcr_pin_t *out);
+
+// Ends a pin of `heap` and empties `*pin` (its `data` becomes null): the
+// object may move or die from then on. Also after the heap was destroyed
+// (while the heap's block lives, that is while its roots do).
+//
+// Errors: `GCR_ERR_NULL`; `GCR_ERR_WRONG_HEAP` if the pin is another
+// heap's; `GCR_ERR_MISUSE` if it was already ended (through a copy).
+//
+// # Safety
+//
+// `heap` is null or a heap of this API whose block is alive; `pin` is
+// null or valid for reading and writing.
+enum gcr_status_t gcr_intrusive_unpin(struct gcr_intrusive_heap_t *heap, struct gcr_pin_t *pin);
 
 #ifdef __cplusplus
 }  // extern "C"

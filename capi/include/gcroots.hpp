@@ -15,6 +15,11 @@
 // write below takes a `const Heap&`. That argument is the ergonomic cost
 // the header shows.
 //
+// gcroots::intrusive::Pin and gcroots::indexed::Pin (a mark-region heap
+// only) keep an object's data bytes where they are, for as long as the Pin
+// lives: `data()` can go to memcpy, qsort or a read(2) across collections.
+// A Pin is move-only, and unpins when destroyed.
+//
 // Errors throw gcroots::Error (the C status and message). Copy and move
 // operations never throw.
 
@@ -57,6 +62,43 @@ inline gcr_config_t config(bool zeal = false) {
     return c;
 }
 
+/// The same with a mark-region main space, which can pin.
+inline gcr_config_t mark_region_config(bool zeal = false) {
+    gcr_config_t c = config(zeal);
+    c.mark_region = true;
+    return c;
+}
+
+/// The RAII pin both schemes' Pin classes are: the heap's unpin function
+/// and heap type are its parameters.
+template <typename RawHeap, gcr_status_t (*Unpin)(RawHeap *, gcr_pin_t *)> class BasicPin {
+  public:
+    BasicPin(RawHeap *heap, gcr_pin_t pin) noexcept : heap_(heap), pin_(pin) {}
+    BasicPin(const BasicPin &) = delete;
+    BasicPin &operator=(const BasicPin &) = delete;
+    BasicPin(BasicPin &&other) noexcept : heap_(other.heap_), pin_(other.pin_) {
+        other.pin_.data = nullptr;
+    }
+    BasicPin &operator=(BasicPin &&other) noexcept {
+        std::swap(heap_, other.heap_);
+        std::swap(pin_, other.pin_);
+        return *this;
+    }
+    ~BasicPin() {
+        if (pin_.data != nullptr) {
+            Unpin(heap_, &pin_);
+        }
+    }
+
+    /// The object's data bytes, where they stay while the Pin lives.
+    std::uint8_t *data() const noexcept { return pin_.data; }
+    std::size_t size() const noexcept { return pin_.bytes; }
+
+  private:
+    RawHeap *heap_;
+    gcr_pin_t pin_;
+};
+
 namespace intrusive {
 
 class Root;
@@ -84,10 +126,15 @@ class Heap {
         return s;
     }
     std::size_t root_count() const noexcept { return gcr_intrusive_root_count(heap_); }
+    gcr_intrusive_heap_t *raw() const noexcept { return heap_; }
 
   private:
     gcr_intrusive_heap_t *heap_ = nullptr;
 };
+
+/// A pinned object (mark-region heaps): see BasicPin. Must not outlive its
+/// Heap.
+using Pin = BasicPin<gcr_intrusive_heap_t, gcr_intrusive_unpin>;
 
 /// A root: holds one object (or nothing), in its own storage.
 class Root {
@@ -148,6 +195,13 @@ inline Root Heap::alloc(std::size_t fields, std::size_t bytes) {
     return r;
 }
 
+/// Pins the object `root` holds (a mark-region heap; may collect).
+inline Pin pin(Heap &heap, const Root &root) {
+    gcr_pin_t p;
+    check(gcr_intrusive_pin(heap.raw(), root.raw(), &p));
+    return Pin(heap.raw(), p);
+}
+
 } // namespace intrusive
 
 namespace indexed {
@@ -175,11 +229,15 @@ class Heap {
         return s;
     }
     std::size_t root_count() const noexcept { return gcr_indexed_root_count(heap_); }
-    const gcr_indexed_heap_t *raw() const noexcept { return heap_; }
+    gcr_indexed_heap_t *raw() const noexcept { return heap_; }
 
   private:
     gcr_indexed_heap_t *heap_ = nullptr;
 };
+
+/// A pinned object (mark-region heaps): see BasicPin. Must not outlive its
+/// Heap.
+using Pin = BasicPin<gcr_indexed_heap_t, gcr_indexed_unpin>;
 
 /// A root: a handle to a slot of its heap's table (or nothing).
 class Root {
@@ -240,6 +298,13 @@ inline Root Heap::alloc(std::size_t fields, std::size_t bytes) {
     return r;
 }
 
+/// Pins the object `root` holds (a mark-region heap; may collect).
+inline Pin pin(Heap &heap, const Root &root) {
+    gcr_pin_t p;
+    check(gcr_indexed_pin(heap.raw(), root.raw(), &p));
+    return Pin(heap.raw(), p);
+}
+
 } // namespace indexed
 
 /// Scheme tags, for code written once over both: each names its Heap and
@@ -248,6 +313,8 @@ inline Root Heap::alloc(std::size_t fields, std::size_t bytes) {
 struct Intrusive {
     using Heap = intrusive::Heap;
     using Root = intrusive::Root;
+    using Pin = intrusive::Pin;
+    static Pin pin(Heap &h, const Root &r) { return intrusive::pin(h, r); }
     static constexpr const char *name = "intrusive";
     static std::uint64_t get_u64(const Heap &, const Root &r, std::size_t o) { return r.get_u64(o); }
     static void set_u64(const Heap &, const Root &r, std::size_t o, std::uint64_t v) { r.set_u64(o, v); }
@@ -259,6 +326,8 @@ struct Intrusive {
 struct Indexed {
     using Heap = indexed::Heap;
     using Root = indexed::Root;
+    using Pin = indexed::Pin;
+    static Pin pin(Heap &h, const Root &r) { return indexed::pin(h, r); }
     static constexpr const char *name = "indexed";
     static std::uint64_t get_u64(const Heap &h, const Root &r, std::size_t o) { return r.get_u64(h, o); }
     static void set_u64(const Heap &h, const Root &r, std::size_t o, std::uint64_t v) { r.set_u64(h, o, v); }

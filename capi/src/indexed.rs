@@ -11,7 +11,8 @@ use gcroots::{Config, Heap, Indexed, Persistent, Ref, Root, Roots, Shape};
 
 use crate::gcr_status_t::{self, *};
 use crate::{
-    alloc_error, fail, gcr_config_t, gcr_stats_t, guard, heap_error, non_null, root_error, status,
+    PinTable, alloc_error, fail, gcr_config_t, gcr_pin_t, gcr_stats_t, guard, heap_error, non_null,
+    pin_error, root_error, status,
 };
 
 /// A heap whose roots are indexed handles. Made by
@@ -20,6 +21,8 @@ use crate::{
 pub struct gcr_indexed_heap_t {
     /// The heap, borrowing `roots`; dropped before it.
     heap: Heap<'static, Indexed>,
+    /// The pins the heap made for C.
+    pins: PinTable,
     /// From `Box::into_raw`; freed after the heap.
     roots: NonNull<Roots<Indexed>>,
 }
@@ -191,7 +194,11 @@ pub unsafe extern "C" fn gcr_indexed_heap_new(
         // SAFETY: `roots` is freed only after the heap (`heap_destroy`).
         match Heap::new(unsafe { roots.as_ref() }, config) {
             Ok(heap) => {
-                let cx = Box::into_raw(Box::new(gcr_indexed_heap_t { heap, roots }));
+                let cx = Box::into_raw(Box::new(gcr_indexed_heap_t {
+                    heap,
+                    pins: PinTable::new(),
+                    roots,
+                }));
                 // SAFETY: the caller's promise.
                 unsafe { out.write(cx) };
                 GCR_OK
@@ -558,6 +565,71 @@ pub unsafe extern "C" fn gcr_indexed_same(
             let same = unsafe { object(heap, a)? == object(heap, b)? };
             // SAFETY: the caller's promise.
             unsafe { out.write(same) };
+            Ok(())
+        })())
+    })
+}
+
+// ----- pins ------------------------------------------------------------------
+
+/// Pins the object `root` holds and stores the pin in `*out`: until
+/// [`gcr_indexed_unpin`] the object stays alive and its data stays at
+/// `out->data` (`out->bytes` long), across collections. In a generational
+/// heap a young object is promoted first (a minor collection).
+///
+/// Errors: `GCR_ERR_NULL`; `GCR_ERR_EMPTY`; `GCR_ERR_WRONG_HEAP`;
+/// `GCR_ERR_UNSUPPORTED` if the heap is not mark-region.
+///
+/// # Safety
+///
+/// `heap` is null or a live heap of this API; `root` is null or an
+/// initialised root; `out` is null or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_indexed_pin(
+    heap: *mut gcr_indexed_heap_t,
+    root: *const gcr_indexed_root_t,
+    out: *mut gcr_pin_t,
+) -> gcr_status_t {
+    guard(|| {
+        status((|| {
+            non_null(heap, "heap")?;
+            non_null(out, "out")?;
+            // SAFETY: the caller's promise.
+            let handle = unsafe { handle(root)? };
+            // SAFETY: the caller's promise.
+            let cx = unsafe { &mut *heap };
+            let pin = cx.heap.pin(handle).map_err(pin_error)?;
+            let data = cx.heap.pinned_data(&pin).map_err(root_error)?;
+            let bytes = cx.heap.get(&pin).shape().bytes();
+            let c = cx.pins.add(pin, data.as_ptr(), bytes);
+            // SAFETY: the caller's promise.
+            unsafe { out.write(c) };
+            Ok(())
+        })())
+    })
+}
+
+/// Ends a pin of `heap` and empties `*pin` (its `data` becomes null).
+///
+/// Errors: `GCR_ERR_NULL`; `GCR_ERR_WRONG_HEAP` if the pin is another
+/// heap's; `GCR_ERR_MISUSE` if it was already ended (through a copy).
+///
+/// # Safety
+///
+/// `heap` is null or a live heap of this API; `pin` is null or valid for
+/// reading and writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_indexed_unpin(
+    heap: *mut gcr_indexed_heap_t,
+    pin: *mut gcr_pin_t,
+) -> gcr_status_t {
+    guard(|| {
+        status((|| {
+            non_null(heap, "heap")?;
+            non_null(pin, "pin")?;
+            // SAFETY: the caller's promise.
+            let (cx, pin) = unsafe { (&mut *heap, &mut *pin) };
+            drop(cx.pins.remove(pin)?);
             Ok(())
         })())
     })

@@ -12,7 +12,8 @@ use gcroots::{Config, Heap, Intrusive, LinkedRoot, Ref, Root, Roots, Shape};
 
 use crate::gcr_status_t::{self, *};
 use crate::{
-    alloc_error, fail, gcr_config_t, gcr_stats_t, guard, heap_error, non_null, root_error, status,
+    PinTable, alloc_error, fail, gcr_config_t, gcr_pin_t, gcr_stats_t, guard, heap_error, non_null,
+    pin_error, root_error, status,
 };
 
 /// A heap whose roots are intrusive. Made by [`gcr_intrusive_heap_new`],
@@ -33,6 +34,8 @@ pub struct gcr_intrusive_heap_t {
     /// freeing the block can be decided without touching the heap while a
     /// call borrows it.
     destroyed: Cell<bool>,
+    /// The pins the heap made for C. Reached like `heap`.
+    pins: UnsafeCell<PinTable>,
 }
 
 impl core::fmt::Debug for gcr_intrusive_heap_t {
@@ -59,6 +62,14 @@ impl gcr_intrusive_heap_t {
         unsafe { &mut *self.heap.get() }
             .as_mut()
             .ok_or_else(destroyed)
+    }
+
+    /// The pin table, borrowed exclusively.
+    #[allow(clippy::mut_from_ref)]
+    fn pins_mut(&self) -> &mut PinTable {
+        // SAFETY: as for `heap`: one call at a time, and a call borrows the
+        // table once.
+        unsafe { &mut *self.pins.get() }
     }
 
     /// The heap, shared (to read and write objects), or
@@ -243,6 +254,7 @@ pub unsafe extern "C" fn gcr_intrusive_heap_new(
             roots,
             heap: UnsafeCell::new(Some(heap)),
             destroyed: Cell::new(false),
+            pins: UnsafeCell::new(PinTable::new()),
         });
         // SAFETY: the caller's promise.
         unsafe { out.write(Box::into_raw(rt)) };
@@ -697,6 +709,80 @@ pub unsafe extern "C" fn gcr_intrusive_same(
             }
             // SAFETY: the caller's promise.
             unsafe { out.write(x == y) };
+            Ok(())
+        })())
+    })
+}
+
+// ----- pins ------------------------------------------------------------------
+
+/// Pins the object `root` holds (a root of `heap`) and stores the pin in
+/// `*out`: until [`gcr_intrusive_unpin`] the object stays alive and its
+/// data stays at `out->data` (`out->bytes` long), across collections, for
+/// `memcpy`, `qsort`, I/O. In a generational heap a young object is
+/// promoted first (a minor collection, so pinning takes the heap).
+///
+/// Errors: `GCR_ERR_NULL`; `GCR_ERR_EMPTY`; `GCR_ERR_WRONG_HEAP` if `root`
+/// is another heap's; `GCR_ERR_DESTROYED`; `GCR_ERR_UNSUPPORTED` if the
+/// heap is not mark-region (its collector moves every object).
+///
+/// # Safety
+///
+/// `heap` is null or a live heap of this API; `root` is null or an
+/// initialised root; `out` is null or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_pin(
+    heap: *mut gcr_intrusive_heap_t,
+    root: *const gcr_intrusive_root_t,
+    out: *mut gcr_pin_t,
+) -> gcr_status_t {
+    guard(|| {
+        status((|| {
+            non_null(heap, "heap")?;
+            non_null(root, "root")?;
+            non_null(out, "out")?;
+            // SAFETY: the caller's promise.
+            let (rt, node) = unsafe { holding(root)? };
+            if !ptr::eq(rt, heap) {
+                return Err(fail(GCR_ERR_WRONG_HEAP, "the root belongs to another heap"));
+            }
+            // SAFETY: the caller's promise.
+            let block = unsafe { &*heap };
+            let h = block.heap_mut()?;
+            let pin = h.pin(node).map_err(pin_error)?;
+            let data = h.pinned_data(&pin).map_err(root_error)?;
+            let bytes = h.get(&pin).shape().bytes();
+            let c = block.pins_mut().add(pin, data.as_ptr(), bytes);
+            // SAFETY: the caller's promise.
+            unsafe { out.write(c) };
+            Ok(())
+        })())
+    })
+}
+
+/// Ends a pin of `heap` and empties `*pin` (its `data` becomes null): the
+/// object may move or die from then on. Also after the heap was destroyed
+/// (while the heap's block lives, that is while its roots do).
+///
+/// Errors: `GCR_ERR_NULL`; `GCR_ERR_WRONG_HEAP` if the pin is another
+/// heap's; `GCR_ERR_MISUSE` if it was already ended (through a copy).
+///
+/// # Safety
+///
+/// `heap` is null or a heap of this API whose block is alive; `pin` is
+/// null or valid for reading and writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_unpin(
+    heap: *mut gcr_intrusive_heap_t,
+    pin: *mut gcr_pin_t,
+) -> gcr_status_t {
+    guard(|| {
+        status((|| {
+            non_null(heap, "heap")?;
+            non_null(pin, "pin")?;
+            // SAFETY: the caller's promise.
+            let (block, pin) = unsafe { (&*heap, &mut *pin) };
+            drop(block.pins_mut().remove(pin)?);
             Ok(())
         })())
     })

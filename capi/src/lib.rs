@@ -87,6 +87,8 @@ pub enum gcr_status_t {
     GCR_ERR_CONFIG = 9,
     /// A broken invariant was detected (see [`gcr_last_error`]).
     GCR_ERR_MISUSE = 10,
+    /// The heap's mode cannot do it (pinning in a copying heap).
+    GCR_ERR_UNSUPPORTED = 11,
 }
 
 use gcr_status_t::*;
@@ -193,8 +195,10 @@ pub struct gcr_stats_t {
     pub live_bytes_after_gc: usize,
     /// Bytes in use.
     pub used_bytes: usize,
-    /// The size of one semispace.
+    /// The size of one semispace (of the budget, in a mark-region heap).
     pub capacity_bytes: usize,
+    /// Objects pinned now.
+    pub objects_pinned: usize,
 }
 
 impl From<Stats> for gcr_stats_t {
@@ -209,6 +213,7 @@ impl From<Stats> for gcr_stats_t {
             live_bytes_after_gc: s.live_bytes_after_gc,
             used_bytes: s.used_bytes,
             capacity_bytes: s.capacity_bytes,
+            objects_pinned: s.objects_pinned,
         }
     }
 }
@@ -297,5 +302,115 @@ fn status(r: Result<(), gcr_status_t>) -> gcr_status_t {
     match r {
         Ok(()) => GCR_OK,
         Err(s) => s,
+    }
+}
+
+// ----- pins ------------------------------------------------------------------
+
+/// A pinned object: its data bytes stay where `data` points, and the
+/// object alive, until the pin is ended with `gcr_*_unpin` (or its heap is
+/// destroyed). Only a mark-region heap can pin (`gcr_config_t::mark_region`).
+///
+/// `data` and `bytes` are for the caller to read; the other fields are the
+/// heap's. A pin is a plain value: a copy made with `memcpy` or assignment
+/// names the same pin, and the second of two unpins is refused with
+/// `GCR_ERR_MISUSE` (the pin was already ended), never a double free.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct gcr_pin_t {
+    /// The object's first data byte (null for an ended pin).
+    pub data: *mut u8,
+    /// How many data bytes the object has.
+    pub bytes: usize,
+    /// Private: the pin table of the heap that made it.
+    pub table: u64,
+    /// Private: its slot in that table.
+    pub slot: u32,
+    /// Private: the slot's generation when the pin was made.
+    pub generation: u32,
+}
+
+/// The pins a C heap made, each in a slot with a generation, so that a C
+/// pin (a plain value, which C may copy) is ended at most once.
+#[derive(Debug)]
+pub(crate) struct PinTable {
+    /// A number no other table of this process has.
+    id: u64,
+    slots: Vec<(u32, Option<gcroots::Pinned>)>,
+    free: Vec<u32>,
+}
+
+impl PinTable {
+    pub(crate) fn new() -> PinTable {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        PinTable {
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            slots: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+
+    /// Keeps `pin` and returns its C value, for an object whose data is at
+    /// `data`, `bytes` long.
+    pub(crate) fn add(&mut self, pin: gcroots::Pinned, data: *mut u8, bytes: usize) -> gcr_pin_t {
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                self.slots.push((0, None));
+                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 pins")
+            }
+        };
+        let entry = &mut self.slots[slot as usize];
+        entry.1 = Some(pin);
+        gcr_pin_t {
+            data,
+            bytes,
+            table: self.id,
+            slot,
+            generation: entry.0,
+        }
+    }
+
+    /// Ends the pin `c` names (and empties `c`), or says why not.
+    pub(crate) fn remove(&mut self, c: &mut gcr_pin_t) -> Result<gcroots::Pinned, gcr_status_t> {
+        if c.table != self.id {
+            return Err(fail(
+                GCR_ERR_WRONG_HEAP,
+                "the pin was not made by this heap (or was never made)",
+            ));
+        }
+        match self.slots.get_mut(c.slot as usize) {
+            Some((generation, pin @ Some(_))) if *generation == c.generation => {
+                let pin = pin.take().expect("matched Some");
+                *generation = generation.wrapping_add(1);
+                self.free.push(c.slot);
+                *c = gcr_pin_t::ended();
+                Ok(pin)
+            }
+            _ => Err(fail(
+                GCR_ERR_MISUSE,
+                "the pin was already ended (a copy of it was unpinned)",
+            )),
+        }
+    }
+}
+
+impl gcr_pin_t {
+    /// An ended pin: no data, no table.
+    pub(crate) fn ended() -> gcr_pin_t {
+        gcr_pin_t {
+            data: core::ptr::null_mut(),
+            bytes: 0,
+            table: 0,
+            slot: 0,
+            generation: 0,
+        }
+    }
+}
+
+fn pin_error(e: gcroots::PinError) -> gcr_status_t {
+    match e {
+        gcroots::PinError::Root(e) => root_error(e),
+        e => fail(GCR_ERR_UNSUPPORTED, e),
     }
 }

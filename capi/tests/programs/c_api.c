@@ -1,4 +1,5 @@
-/* The C API from C: both schemes, every root operation, every bad input.
+/* The C API from C: both schemes, every heap mode, every root operation,
+ * pins handed to qsort and memcpy, every bad input.
  * Run by capi/tests/programs.rs (plain, and under AddressSanitizer and
  * UndefinedBehaviorSanitizer in CI, and valgrind). With the argument
  * "memcpy" it moves a linked intrusive root by memcpy, which must abort
@@ -23,18 +24,40 @@ static int failures = 0;
 
 #define OK(call) CHECK((call) == GCR_OK)
 
-/* Zeal mode; generational with a nursery of `nursery` bytes if not 0. */
-static gcr_config_t zeal(size_t nursery) {
+/* The heap mode of a run: a nursery of `nursery` bytes (0: none), and a
+ * mark-region main space or semispaces. */
+static size_t mode_nursery = 0;
+static bool mode_mark_region = false;
+
+/* Zeal mode in the run's heap mode. */
+static gcr_config_t zeal(void) {
     gcr_config_t c;
     gcr_config_default(&c, true);
-    c.nursery_bytes = nursery;
+    c.nursery_bytes = mode_nursery;
+    c.mark_region = mode_mark_region;
     return c;
 }
 
+static int compare_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* A small generator for the values a pinned object is filled with. */
+static uint64_t next_random(uint64_t *state) {
+    uint64_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *state = x;
+}
+
+#define PINNED_VALUES 512
+
 /* ---- intrusive -------------------------------------------------------- */
 
-static void intrusive_roots_follow_their_objects(size_t nursery) {
-    gcr_config_t c = zeal(nursery);
+static void intrusive_roots_follow_their_objects(void) {
+    gcr_config_t c = zeal();
     gcr_intrusive_heap_t *heap = NULL;
     OK(gcr_intrusive_heap_new(&c, &heap));
     gcr_intrusive_root_t a, b, list;
@@ -155,10 +178,74 @@ static void intrusive_bad_input(void) {
     gcr_intrusive_heap_destroy(heap);
 }
 
+/* A pinned object's bytes handed to qsort and memcpy across collections
+ * (zeal: one before every allocation, every other one evacuating every
+ * object it can): in a mark-region heap they stay where the pin says, and
+ * the object reads what was written there; a copy of the pin is refused
+ * when unpinned a second time. A copying heap refuses to pin. */
+static void intrusive_pinned_bytes_survive_qsort(void) {
+    gcr_config_t c = zeal();
+    gcr_intrusive_heap_t *heap = NULL;
+    OK(gcr_intrusive_heap_new(&c, &heap));
+    gcr_intrusive_root_t buf, other, garbage;
+    gcr_intrusive_root_init(&buf);
+    gcr_intrusive_root_init(&other);
+    gcr_intrusive_root_init(&garbage);
+    OK(gcr_intrusive_alloc(heap, 0, PINNED_VALUES * 8, &buf));
+    OK(gcr_intrusive_alloc(heap, 0, 8, &other));
+    uint64_t state = 0x9E3779B97F4A7C15u, v;
+    for (size_t i = 0; i < PINNED_VALUES; i++) {
+        OK(gcr_intrusive_set_u64(&buf, i * 8, next_random(&state)));
+    }
+    gcr_pin_t pin;
+    gcr_status_t st = gcr_intrusive_pin(heap, &buf, &pin);
+    if (!mode_mark_region) {
+        CHECK(st == GCR_ERR_UNSUPPORTED);
+        CHECK(strstr(gcr_last_error(), "mark-region") != NULL);
+    } else {
+        OK(st);
+        CHECK(pin.bytes == PINNED_VALUES * 8 && pin.data != NULL);
+        uint64_t copy[PINNED_VALUES];
+        for (int round = 0; round < 6; round++) {
+            OK(gcr_intrusive_alloc(heap, 1, 64, &garbage)); /* collects */
+            qsort(pin.data, PINNED_VALUES, 8, compare_u64);
+            OK(gcr_intrusive_collect(heap));
+            memcpy(copy, pin.data, sizeof copy);
+            for (size_t i = 0; i < PINNED_VALUES; i++) {
+                OK(gcr_intrusive_get_u64(&buf, i * 8, &v));
+                CHECK(v == copy[i]);
+                CHECK(i == 0 || copy[i - 1] <= copy[i]);
+            }
+            for (size_t i = 0; i < PINNED_VALUES; i++) {
+                copy[i] = next_random(&state);
+            }
+            memcpy(pin.data, copy, sizeof copy); /* unsorted again */
+            OK(gcr_intrusive_collect(heap));
+            OK(gcr_intrusive_get_u64(&buf, 8 * (PINNED_VALUES - 1), &v));
+            CHECK(v == copy[PINNED_VALUES - 1]);
+        }
+        gcr_stats_t stats;
+        OK(gcr_intrusive_stats(heap, &stats));
+        CHECK(stats.objects_pinned == 1);
+        gcr_pin_t again = pin; /* a copy names the same pin */
+        OK(gcr_intrusive_unpin(heap, &pin));
+        CHECK(pin.data == NULL);
+        CHECK(gcr_intrusive_unpin(heap, &again) == GCR_ERR_MISUSE);
+        CHECK(gcr_intrusive_unpin(heap, NULL) == GCR_ERR_NULL);
+        OK(gcr_intrusive_collect(heap));
+        OK(gcr_intrusive_stats(heap, &stats));
+        CHECK(stats.objects_pinned == 0);
+    }
+    gcr_intrusive_root_destroy(&buf);
+    gcr_intrusive_root_destroy(&other);
+    gcr_intrusive_root_destroy(&garbage);
+    gcr_intrusive_heap_destroy(heap);
+}
+
 /* ---- indexed ---------------------------------------------------------- */
 
-static void indexed_roots_follow_their_objects(size_t nursery) {
-    gcr_config_t c = zeal(nursery);
+static void indexed_roots_follow_their_objects(void) {
+    gcr_config_t c = zeal();
     gcr_indexed_heap_t *heap = NULL;
     OK(gcr_indexed_heap_new(&c, &heap));
     gcr_indexed_root_t a, b, list;
@@ -195,6 +282,53 @@ static void indexed_roots_follow_their_objects(size_t nursery) {
     OK(gcr_indexed_stats(heap, &stats));
     CHECK(stats.live_bytes_after_gc == 0 && stats.collections > 100);
     gcr_indexed_heap_destroy(heap);
+}
+
+/* As intrusive_pinned_bytes_survive_qsort, with handles. */
+static void indexed_pinned_bytes_survive_qsort(void) {
+    gcr_config_t c = zeal();
+    gcr_indexed_heap_t *heap = NULL, *other = NULL;
+    OK(gcr_indexed_heap_new(&c, &heap));
+    OK(gcr_indexed_heap_new(&c, &other));
+    gcr_indexed_root_t buf, garbage;
+    gcr_indexed_root_init(&buf);
+    gcr_indexed_root_init(&garbage);
+    OK(gcr_indexed_alloc(heap, 0, PINNED_VALUES * 8, &buf));
+    uint64_t state = 0x2545F4914F6CDD1Du, v;
+    for (size_t i = 0; i < PINNED_VALUES; i++) {
+        OK(gcr_indexed_set_u64(heap, &buf, i * 8, next_random(&state)));
+    }
+    gcr_pin_t pin;
+    gcr_status_t st = gcr_indexed_pin(heap, &buf, &pin);
+    if (!mode_mark_region) {
+        CHECK(st == GCR_ERR_UNSUPPORTED);
+    } else {
+        OK(st);
+        for (int round = 0; round < 6; round++) {
+            OK(gcr_indexed_alloc(heap, 1, 64, &garbage));
+            qsort(pin.data, PINNED_VALUES, 8, compare_u64);
+            OK(gcr_indexed_collect(heap));
+            uint64_t prev = 0;
+            for (size_t i = 0; i < PINNED_VALUES; i++) {
+                OK(gcr_indexed_get_u64(heap, &buf, i * 8, &v));
+                CHECK(v >= prev);
+                prev = v;
+            }
+            uint64_t first = next_random(&state);
+            memcpy(pin.data, &first, 8);
+            OK(gcr_indexed_collect(heap));
+            OK(gcr_indexed_get_u64(heap, &buf, 0, &v));
+            CHECK(v == first);
+        }
+        gcr_pin_t again = pin;
+        CHECK(gcr_indexed_unpin(other, &pin) == GCR_ERR_WRONG_HEAP);
+        OK(gcr_indexed_unpin(heap, &pin));
+        CHECK(gcr_indexed_unpin(heap, &again) == GCR_ERR_MISUSE);
+    }
+    gcr_indexed_root_unroot(&buf);
+    gcr_indexed_root_unroot(&garbage);
+    gcr_indexed_heap_destroy(heap);
+    gcr_indexed_heap_destroy(other);
 }
 
 static void indexed_bad_input(void) {
@@ -258,10 +392,15 @@ int main(int argc, char **argv) {
         memcpy_a_linked_root();
         return 0;
     }
-    /* Semispace, then generational with a 4 KiB nursery. */
-    for (size_t nursery = 0; nursery <= 4096; nursery += 4096) {
-        intrusive_roots_follow_their_objects(nursery);
-        indexed_roots_follow_their_objects(nursery);
+    /* Every heap mode: semispace, generational with a 4 KiB nursery, and
+     * both again over a mark-region space. */
+    for (int mode = 0; mode < 4; mode++) {
+        mode_nursery = (mode & 1) ? 4096 : 0;
+        mode_mark_region = (mode & 2) != 0;
+        intrusive_roots_follow_their_objects();
+        indexed_roots_follow_their_objects();
+        intrusive_pinned_bytes_survive_qsort();
+        indexed_pinned_bytes_survive_qsort();
     }
     intrusive_bad_input();
     indexed_bad_input();

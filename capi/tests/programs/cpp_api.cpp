@@ -1,11 +1,14 @@
 // The C++ wrapper, written once over both schemes: copies and moves of
 // roots in every direction, std::vector growth, aggregates, exceptions
-// unwinding through frames with roots, identity, errors as exceptions.
+// unwinding through frames with roots, identity, errors as exceptions,
+// RAII pins whose bytes go to std::sort across collections.
 // Run by capi/tests/programs.rs (plain, under AddressSanitizer and
 // UndefinedBehaviorSanitizer, and valgrind in CI).
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -159,12 +162,58 @@ template <class S> void errors_are_exceptions() {
     }
 }
 
+/// A Pin keeps its object's bytes in place across collections (zeal: every
+/// other one evacuates everything else) in a mark-region heap; std::sort
+/// sorts them there; a moved Pin unpins once; a copying heap refuses.
+template <class S> void pins_hold_bytes_for_native_code() {
+    {
+        typename S::Heap heap(config(true));
+        auto r = heap.alloc(0, 64);
+        try {
+            auto pin = S::pin(heap, r);
+            CHECK(false);
+        } catch (const gcroots::Error &e) {
+            CHECK(e.status() == GCR_ERR_UNSUPPORTED);
+            CHECK(std::string(e.what()).find("mark-region") != std::string::npos);
+        }
+    }
+    typename S::Heap heap(gcroots::mark_region_config(true));
+    constexpr std::size_t n = 256;
+    auto buf = heap.alloc(0, n * 8);
+    for (std::size_t i = 0; i < n; i++) {
+        S::set_u64(heap, buf, i * 8, (i * 0x9E3779B97F4A7C15u) >> 7);
+    }
+    {
+        auto pin = S::pin(heap, buf);
+        std::uint8_t *at = pin.data();
+        CHECK(pin.size() == n * 8);
+        std::vector<typename S::Root> garbage;
+        for (int round = 0; round < 5; round++) {
+            garbage.push_back(heap.alloc(1, 32)); // collects
+            std::uint64_t *words = reinterpret_cast<std::uint64_t *>(pin.data());
+            std::sort(words, words + n);
+            heap.collect();
+            CHECK(pin.data() == at);
+            for (std::size_t i = 1; i < n; i++) {
+                CHECK(S::get_u64(heap, buf, (i - 1) * 8) <= S::get_u64(heap, buf, i * 8));
+            }
+            std::reverse(words, words + n);
+        }
+        auto moved = std::move(pin); // the moved-from Pin unpins nothing
+        CHECK(pin.data() == nullptr && moved.data() == at);
+        CHECK(heap.stats().objects_pinned == 1);
+    }
+    heap.collect();
+    CHECK(heap.stats().objects_pinned == 0);
+}
+
 template <class S> void run() {
     copies_and_moves<S>();
     vectors_grow_with_roots_inside<S>();
     exceptions_unwind_through_rooted_frames<S>();
     fields_and_identity<S>();
     errors_are_exceptions<S>();
+    pins_hold_bytes_for_native_code<S>();
 }
 
 int main() {

@@ -1,0 +1,300 @@
+//! [`Chunk`]: one run of whole blocks of a mark-region space, and its side
+//! metadata (line marks, object-start bits, mark bits, per-block counts),
+//! with the operations on them that a collection and a sweep need.
+
+use super::{BITS, BLOCK_WORDS, LINE_WORDS, LINES};
+use crate::object::Header;
+use crate::spaces::memory::Memory;
+
+/// Zeroed memory for `n` values of a type for which all-zero bytes are a
+/// valid value, or `None` if the allocator refuses (so that a large chunk's
+/// metadata can fail like its memory, without aborting). Zeroed by the
+/// allocator: for large sizes fresh pages, not resident until written.
+fn zeroed<T: Zeroable>(n: usize) -> Option<Vec<T>> {
+    let layout = std::alloc::Layout::array::<T>(n.max(1)).ok()?;
+    // SAFETY: `layout` has a non-zero size.
+    let p = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<T>();
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: `p` was allocated by the global allocator with the layout of
+    // `n.max(1)` values of `T` (what a `Vec` with that capacity uses), and
+    // all-zero bytes are a valid `T` (`Zeroable`), so the first `n` values
+    // are initialised.
+    Some(unsafe { Vec::from_raw_parts(p, n, n.max(1)) })
+}
+
+/// Types whose all-zero bytes are a valid value.
+trait Zeroable {}
+impl Zeroable for u8 {}
+impl Zeroable for u16 {}
+impl Zeroable for u64 {}
+
+/// The bit for word `i` in a bitmap.
+#[inline(always)]
+fn bit(map: &[u64], i: usize) -> bool {
+    map[i / 64] >> (i % 64) & 1 != 0
+}
+
+#[inline(always)]
+fn set_bit(map: &mut [u64], i: usize) {
+    map[i / 64] |= 1 << (i % 64);
+}
+
+/// One run of whole blocks, and its side metadata.
+pub(crate) struct Chunk {
+    pub(super) memory: Memory,
+    pub(super) blocks: usize,
+    /// A byte per line: non-zero when the line is live (see the module).
+    pub(super) lines: Vec<u8>,
+    /// A bit per word: an object starts there (see the module).
+    pub(super) starts: Vec<u64>,
+    /// A bit per word: marked by the full collection in progress. Zero
+    /// outside full collections.
+    pub(super) marks: Vec<u64>,
+    /// Per block: live lines at the last sweep.
+    pub(super) live_lines: Vec<u16>,
+    /// Per block: an evacuation candidate of the full collection in
+    /// progress (0 or 1). Zero outside full collections.
+    pub(super) candidate: Vec<u8>,
+    /// Per block: 1 if the block was free at the last sweep and has not
+    /// been taken since, so that its metadata is all zero and its words
+    /// poison or zero: sweeping and clearing skip it.
+    pub(super) idle: Vec<u8>,
+    /// Blocks below this index may have been written; the ones above are
+    /// as the system gave them (zero, and perhaps not resident).
+    pub(super) touched: usize,
+}
+
+impl Chunk {
+    pub(super) fn new(blocks: usize) -> Option<Chunk> {
+        let words = blocks.checked_mul(BLOCK_WORDS)?;
+        Some(Chunk {
+            memory: Memory::new(words)?,
+            blocks,
+            lines: zeroed(blocks * LINES)?,
+            starts: zeroed(blocks * BITS)?,
+            marks: zeroed(blocks * BITS)?,
+            live_lines: zeroed(blocks)?,
+            candidate: zeroed(blocks)?,
+            idle: zeroed(blocks)?,
+            touched: 0,
+        })
+    }
+
+    /// Whether `addr` is a word of this chunk.
+    #[inline(always)]
+    pub(crate) fn contains(&self, addr: usize) -> bool {
+        self.memory.contains(addr)
+    }
+
+    /// The word index of `addr`, which must be in the chunk.
+    #[inline(always)]
+    pub(crate) fn index_of(&self, addr: usize) -> usize {
+        self.memory.index_of(addr)
+    }
+
+    /// A pointer to word `i`, with the chunk's provenance.
+    #[inline(always)]
+    pub(crate) fn word(&self, i: usize) -> *mut u64 {
+        self.memory.word(i)
+    }
+
+    /// The address of word `i`.
+    #[inline(always)]
+    pub(crate) fn addr_of(&self, i: usize) -> usize {
+        self.memory.addr_of(i)
+    }
+
+    /// The memory, for the heap's read path and the mutator's buffer.
+    #[inline(always)]
+    pub(crate) fn memory(&self) -> &Memory {
+        &self.memory
+    }
+
+    #[inline(always)]
+    pub(crate) fn is_marked(&self, i: usize) -> bool {
+        bit(&self.marks, i)
+    }
+
+    #[inline(always)]
+    pub(crate) fn is_start(&self, i: usize) -> bool {
+        bit(&self.starts, i)
+    }
+
+    #[inline(always)]
+    pub(crate) fn is_candidate(&self, i: usize) -> bool {
+        self.candidate[i / BLOCK_WORDS] != 0
+    }
+
+    /// Whether line `l` (an index over the whole chunk) is live.
+    #[inline(always)]
+    pub(crate) fn line_is_live(&self, l: usize) -> bool {
+        self.lines[l] != 0
+    }
+
+    /// Marks the object of `words` words at word `i`, and its lines.
+    #[inline(always)]
+    pub(crate) fn mark(&mut self, i: usize, words: usize) {
+        set_bit(&mut self.marks, i);
+        self.mark_lines(i, words);
+    }
+
+    /// Records an object of `words` words copied to word `i` outside a
+    /// full collection (a promotion): its start bit and its lines.
+    #[inline(always)]
+    pub(crate) fn record(&mut self, i: usize, words: usize) {
+        set_bit(&mut self.starts, i);
+        self.mark_lines(i, words);
+    }
+
+    /// Records an object copied to word `i` during a full collection:
+    /// marked, so that the sweep keeps its start bit.
+    #[inline(always)]
+    pub(crate) fn record_marked(&mut self, i: usize, words: usize) {
+        self.mark(i, words);
+    }
+
+    #[inline(always)]
+    fn mark_lines(&mut self, i: usize, words: usize) {
+        let (first, last) = (i / LINE_WORDS, (i + words - 1) / LINE_WORDS);
+        // Most objects cover one or two lines: two stores, not a call to
+        // `memset` (10% of a deep_stack collection when it was one).
+        self.lines[first] = 1;
+        self.lines[last] = 1;
+        if last > first + 1 {
+            self.lines[first + 1..last].fill(1);
+        }
+    }
+
+    /// Whether the object of `words` words at word `i` lies inside one
+    /// block (every object the collector made does).
+    #[inline(always)]
+    pub(crate) fn fits_its_block(i: usize, words: usize) -> bool {
+        i % BLOCK_WORDS + words <= BLOCK_WORDS
+    }
+
+    /// The first object start at or after word `from`, before word `to`.
+    pub(crate) fn next_start(&self, from: usize, to: usize) -> Option<usize> {
+        let mut w = from;
+        while w < to {
+            let bits = self.starts[w / 64] >> (w % 64);
+            if bits != 0 {
+                let s = w + bits.trailing_zeros() as usize;
+                return (s < to).then_some(s);
+            }
+            w = (w / 64 + 1) * 64;
+        }
+        None
+    }
+
+    /// The size in words of the live object starting at word `i`.
+    ///
+    /// # Panics
+    ///
+    /// If its header is not an object's (the start map is wrong).
+    fn object_words(&self, i: usize) -> usize {
+        // SAFETY: `i` is a word of the chunk (a start bit is set for it).
+        let header = unsafe { *self.word(i) };
+        match Header::decode(header) {
+            Header::Object(shape) => shape.words().unwrap_or(1),
+            other => panic!(
+                "gcroots mark-region: the start map has an object at {:#x} whose header is {other:?}",
+                self.addr_of(i)
+            ),
+        }
+    }
+
+    /// Sweeps every used block: counts its live lines, turns its marks
+    /// into start bits, clears its candidate flag and, if `poison`, fills
+    /// every word no live object covers with poison.
+    pub(super) fn sweep(&mut self, poison: bool) {
+        for b in 0..self.touched {
+            if self.idle[b] != 0 {
+                continue;
+            }
+            // Line marks are 0 or 1, so a word's popcount counts its marks.
+            let live: u32 = self.lines[b * LINES..(b + 1) * LINES]
+                .chunks_exact(8)
+                .map(|m| u64::from_ne_bytes(m.try_into().expect("8 bytes")).count_ones())
+                .sum();
+            self.live_lines[b] = live as u16;
+            let (starts, marks) = (
+                &mut self.starts[b * BITS..(b + 1) * BITS],
+                &mut self.marks[b * BITS..(b + 1) * BITS],
+            );
+            starts.copy_from_slice(marks);
+            marks.fill(0);
+            self.candidate[b] = 0;
+            if poison {
+                self.poison_dead(b);
+            }
+            self.idle[b] = u8::from(live == 0);
+        }
+    }
+
+    /// Before a full collection: clears the line marks of the blocks in use
+    /// (an idle block's are clear).
+    pub(super) fn clear_lines(&mut self) {
+        for b in 0..self.touched {
+            if self.idle[b] == 0 {
+                self.lines[b * LINES..(b + 1) * LINES].fill(0);
+            }
+        }
+    }
+
+    /// Makes every block in use an evacuation candidate; whether there is
+    /// one.
+    pub(super) fn all_candidates(&mut self) -> bool {
+        let mut any = false;
+        for b in 0..self.touched {
+            self.candidate[b] = u8::from(self.idle[b] == 0);
+            any |= self.idle[b] == 0;
+        }
+        any
+    }
+
+    /// Fills every word of block `b` that no object of the start map
+    /// covers with poison.
+    fn poison_dead(&mut self, b: usize) {
+        let end = (b + 1) * BLOCK_WORDS;
+        let mut w = b * BLOCK_WORDS;
+        while w < end {
+            match self.next_start(w, end) {
+                Some(s) => {
+                    self.memory.poison_range(w, s);
+                    w = s + self.object_words(s);
+                }
+                None => {
+                    self.memory.poison_range(w, end);
+                    w = end;
+                }
+            }
+        }
+    }
+
+    /// Sets the start bits of the objects bump-allocated in words
+    /// `from..to` (a sequence of objects), by walking their headers.
+    pub(super) fn walk_starts(&mut self, from: usize, to: usize) {
+        let mut w = from;
+        while w < to {
+            set_bit(&mut self.starts, w);
+            w += self.object_words(w);
+        }
+    }
+
+    /// Blocks below this index may have been written.
+    pub(crate) fn touched(&self) -> usize {
+        self.touched
+    }
+
+    /// Whether no mark bit and no candidate flag is set (true outside full
+    /// collections).
+    pub(crate) fn marks_are_clear(&self) -> bool {
+        self.marks.iter().all(|&m| m == 0) && self.candidate.iter().all(|&c| c == 0)
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.live_lines[..self.touched].iter().all(|&l| l == 0)
+    }
+}

@@ -1569,10 +1569,14 @@ fn fragmented_blocks_are_evacuated<S: Scheme>(config: Config) {
     if moves_every_object(&config) || config.stress {
         return; // zeal evacuates everything on every other collection
     }
-    let n = size(&config, 40_000, 4_000);
+    // Two blocks' worth under miri.
+    let n = size(&config, 40_000, 1_500);
     for evacuate in [true, false] {
+        // A budget of one block to start with, so that the fragmentation
+        // is large against it (as in a heap that grew with its data).
         let config = Config {
             evacuate,
+            initial_bytes: BLOCK,
             ..config.clone()
         };
         with_heap::<S, _>(config, |heap| {

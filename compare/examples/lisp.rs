@@ -11,7 +11,7 @@
 //! it runs that file; otherwise it runs a demo. `--zeal` collects before
 //! every allocation, with poisoning and verification on; `--gen` makes the
 //! heap generational (with `--zeal`: a 4 KiB nursery, a minor collection
-//! before every allocation).
+//! before every allocation); `--mr` gives it a mark-region main space.
 //!
 //! The evaluator itself is `gcroots_compare::workloads::interp`: a tree walker
 //! generic over `S: Scheme`, holding its temporaries in `root!`s under
@@ -102,14 +102,15 @@ fn run<S: Scheme>(src: &str, config: Config) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let (mut zeal, mut generational) = (false, false);
+    let (mut zeal, mut generational, mut mark_region) = (false, false, false);
     let mut src = DEMO.to_owned();
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--zeal" => zeal = true,
             "--gen" => generational = true,
+            "--mr" => mark_region = true,
             "-h" | "--help" => {
-                println!("usage: lisp [--zeal] [--gen] [FILE]");
+                println!("usage: lisp [--zeal] [--gen] [--mr] [FILE]");
                 return ExitCode::SUCCESS;
             }
             path => match std::fs::read_to_string(path) {
@@ -126,6 +127,11 @@ fn main() -> ExitCode {
         (true, false) => Config::zeal(),
         (false, true) => Config::generational(),
         (true, true) => Config::zeal().with_nursery(4 << 10),
+    };
+    let config = if mark_region {
+        config.with_mark_region()
+    } else {
+        config
     };
     eprintln!("lisp: rooting scheme `{}`", Selected::NAME);
     // The evaluator recurses on the Rust stack, one frame per call.

@@ -244,14 +244,15 @@ impl<'r, S: Scheme> Heap<'r, S> {
     pub(super) fn update_nursery_limit(&mut self) {
         let (room, mature) = match &self.mature {
             Mature::Copying(s) => (s.free_words(), s.top),
-            // As much as the budget leaves (in holes and blocks) while it
-            // leaves a block: objects over a line are promoted into free
-            // blocks, not holes, so once the budget's blocks are in use the
-            // next allocation runs a full collection. And no more than
-            // half the free blocks, since promotion may waste up to half
-            // of each (an object that does not fit a block's end).
+            // As much as the budget leaves, in holes and blocks, until
+            // promotion has taken more blocks than the budget (objects over
+            // a line are promoted into free blocks, not holes, so the holes
+            // alone do not bound it): then the next allocation runs a full
+            // collection. And no more than half the free blocks, since
+            // promotion may waste up to half of each (an object that does
+            // not fit a block's end).
             Mature::MarkRegion(r) => (
-                if r.budget_left() == 0 {
+                if r.over_budget() {
                     0
                 } else {
                     (r.hole_words() + r.budget_left() * BLOCK_WORDS)

@@ -14,9 +14,13 @@
 //! - `collect/N`: one collection with N live roots, each to its own
 //!   24-byte object, against `copy_nonoverlapping` of the same live bytes;
 //!   the throughput is per root, so time per root can be compared across N.
+//!   In a semispace heap (`intrusive/N`) and a mark-region one, where the
+//!   objects are marked in place (`intrusive_mr/N`).
 //! - `copy`: one collection of GCBench's long-lived data (a depth-16 tree
 //!   and a 4 MB array), against `copy_nonoverlapping` of the same bytes:
-//!   how close object-by-object Cheney copying comes to a bulk copy.
+//!   how close object-by-object Cheney copying comes to a bulk copy
+//!   (`*_collect_*`), and marking the same objects in place in a
+//!   mark-region heap (`*_mark_*`).
 //! - `barrier`: one reference store into a field, against a plain store
 //!   into a slice: in a semispace heap (the barrier's first test fails at
 //!   once), and in a generational heap storing a young object into a young
@@ -239,14 +243,18 @@ fn load(p: &usize) -> usize {
     *p
 }
 
-/// Times `collections` collections of a heap holding `n` persistent roots,
-/// each to its own `{1 field, 8 bytes}` object.
-fn collect_with_roots<S: Scheme>(n: usize, iters: u64) -> Duration {
+/// Times `collections` collections of a heap (semispace, or mark-region
+/// if `mark_region`) holding `n` persistent roots, each to its own
+/// `{1 field, 8 bytes}` object.
+fn collect_with_roots<S: Scheme>(n: usize, mark_region: bool, iters: u64) -> Duration {
     let roots = Roots::<S>::new();
-    let config = Config {
+    let mut config = Config {
         initial_bytes: (n * 24 * 4).max(1 << 20),
         ..Config::default()
     };
+    if mark_region {
+        config = config.with_mark_region();
+    }
     let mut heap = Heap::new(&roots, config).unwrap();
     let set = heap.roots();
     let mut held: Vec<Persistent<'_, S>> = Vec::with_capacity(n);
@@ -261,7 +269,8 @@ fn collect_with_roots<S: Scheme>(n: usize, iters: u64) -> Duration {
         heap.collect();
     }
     let elapsed = start.elapsed();
-    assert_eq!(heap.stats().bytes_copied, (iters + 1) * n as u64 * 24);
+    let s = heap.stats();
+    assert_eq!(s.bytes_copied + s.bytes_marked, (iters + 1) * n as u64 * 24);
     drop(held);
     elapsed
 }
@@ -282,32 +291,47 @@ fn collect(c: &mut Criterion) {
             })
         });
         g.bench_function(BenchmarkId::new("intrusive", n), |b| {
-            b.iter_custom(|iters| collect_with_roots::<Intrusive>(n, iters))
+            b.iter_custom(|iters| collect_with_roots::<Intrusive>(n, false, iters))
         });
         g.bench_function(BenchmarkId::new("indexed", n), |b| {
-            b.iter_custom(|iters| collect_with_roots::<Indexed>(n, iters))
+            b.iter_custom(|iters| collect_with_roots::<Indexed>(n, false, iters))
         });
         g.bench_function(BenchmarkId::new("hybrid", n), |b| {
-            b.iter_custom(|iters| collect_with_roots::<Hybrid>(n, iters))
+            b.iter_custom(|iters| collect_with_roots::<Hybrid>(n, false, iters))
+        });
+        // The same collections in a mark-region heap: marked in place.
+        g.bench_function(BenchmarkId::new("intrusive_mr", n), |b| {
+            b.iter_custom(|iters| collect_with_roots::<Intrusive>(n, true, iters))
+        });
+        g.bench_function(BenchmarkId::new("indexed_mr", n), |b| {
+            b.iter_custom(|iters| collect_with_roots::<Indexed>(n, true, iters))
+        });
+        g.bench_function(BenchmarkId::new("hybrid_mr", n), |b| {
+            b.iter_custom(|iters| collect_with_roots::<Hybrid>(n, true, iters))
         });
         g.finish();
     }
 }
 
 /// Builds GCBench's long-lived data and returns the bytes one collection
-/// copies; then times `iters` collections.
-fn collect_gcbench_live<S: Scheme>(iters: u64) -> (u64, Duration) {
+/// keeps (copies, or in a mark-region heap marks in place); then times
+/// `iters` collections.
+fn collect_gcbench_live<S: Scheme>(mark_region: bool, iters: u64) -> (u64, Duration) {
     let roots = Roots::<S>::new();
-    let config = Config {
+    let mut config = Config {
         initial_bytes: 64 << 20,
         ..Config::default()
     };
+    if mark_region {
+        config = config.with_mark_region();
+    }
     let mut heap = Heap::new(&roots, config).unwrap();
     root!(heap, let tree = gcbench::make_tree(&mut heap, 16).unwrap());
     root!(heap, let array = heap.alloc(Shape::new(0, 500_000 * 8)).unwrap());
     black_box((tree, array));
     heap.collect();
-    let per_collection = heap.stats().bytes_copied;
+    let s = heap.stats();
+    let per_collection = s.bytes_copied + s.bytes_marked;
     let start = Instant::now();
     for _ in 0..iters {
         heap.collect();
@@ -316,7 +340,7 @@ fn collect_gcbench_live<S: Scheme>(iters: u64) -> (u64, Duration) {
 }
 
 fn copy(c: &mut Criterion) {
-    let (bytes, _) = collect_gcbench_live::<Indexed>(0);
+    let (bytes, _) = collect_gcbench_live::<Indexed>(false, 0);
     let mut g = c.benchmark_group("copy");
     g.throughput(Throughput::Bytes(bytes));
     g.sample_size(20);
@@ -333,10 +357,18 @@ fn copy(c: &mut Criterion) {
         })
     });
     g.bench_function("intrusive_collect_gcbench_live", |b| {
-        b.iter_custom(|iters| collect_gcbench_live::<Intrusive>(iters).1)
+        b.iter_custom(|iters| collect_gcbench_live::<Intrusive>(false, iters).1)
     });
     g.bench_function("indexed_collect_gcbench_live", |b| {
-        b.iter_custom(|iters| collect_gcbench_live::<Indexed>(iters).1)
+        b.iter_custom(|iters| collect_gcbench_live::<Indexed>(false, iters).1)
+    });
+    // Marking the same data in place (a mark-region heap), against the
+    // same floor: the mark rate.
+    g.bench_function("intrusive_mark_gcbench_live", |b| {
+        b.iter_custom(|iters| collect_gcbench_live::<Intrusive>(true, iters).1)
+    });
+    g.bench_function("indexed_mark_gcbench_live", |b| {
+        b.iter_custom(|iters| collect_gcbench_live::<Indexed>(true, iters).1)
     });
     g.finish();
 }

@@ -2,65 +2,31 @@
 //! metadata (line marks, object-start bits, mark bits, per-block counts),
 //! with the operations on them that a collection and a sweep need.
 
+use super::side::Side;
 use super::{BITS, BLOCK_WORDS, LINE_WORDS, LINES};
 use crate::object::Header;
 use crate::spaces::memory::Memory;
-
-/// Zeroed memory for `n` values of a type for which all-zero bytes are a
-/// valid value, or `None` if the allocator refuses (so that a large chunk's
-/// metadata can fail like its memory, without aborting). Zeroed by the
-/// allocator: for large sizes fresh pages, not resident until written.
-fn zeroed<T: Zeroable>(n: usize) -> Option<Vec<T>> {
-    let layout = std::alloc::Layout::array::<T>(n.max(1)).ok()?;
-    // SAFETY: `layout` has a non-zero size.
-    let p = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<T>();
-    if p.is_null() {
-        return None;
-    }
-    // SAFETY: `p` was allocated by the global allocator with the layout of
-    // `n.max(1)` values of `T` (what a `Vec` with that capacity uses), and
-    // all-zero bytes are a valid `T` (`Zeroable`), so the first `n` values
-    // are initialised.
-    Some(unsafe { Vec::from_raw_parts(p, n, n.max(1)) })
-}
-
-/// Types whose all-zero bytes are a valid value.
-trait Zeroable {}
-impl Zeroable for u8 {}
-impl Zeroable for u16 {}
-impl Zeroable for u64 {}
-
-/// The bit for word `i` in a bitmap.
-#[inline(always)]
-fn bit(map: &[u64], i: usize) -> bool {
-    map[i / 64] >> (i % 64) & 1 != 0
-}
-
-#[inline(always)]
-fn set_bit(map: &mut [u64], i: usize) {
-    map[i / 64] |= 1 << (i % 64);
-}
 
 /// One run of whole blocks, and its side metadata.
 pub(crate) struct Chunk {
     pub(super) memory: Memory,
     pub(super) blocks: usize,
     /// A byte per line: non-zero when the line is live (see the module).
-    pub(super) lines: Vec<u8>,
+    pub(super) lines: Side<u8>,
     /// A bit per word: an object starts there (see the module).
-    pub(super) starts: Vec<u64>,
+    pub(super) starts: Side<u64>,
     /// A bit per word: marked by the full collection in progress. Zero
     /// outside full collections.
-    pub(super) marks: Vec<u64>,
+    pub(super) marks: Side<u64>,
     /// Per block: live lines at the last sweep.
-    pub(super) live_lines: Vec<u16>,
+    pub(super) live_lines: Side<u16>,
     /// Per block: an evacuation candidate of the full collection in
     /// progress (0 or 1). Zero outside full collections.
-    pub(super) candidate: Vec<u8>,
+    pub(super) candidate: Side<u8>,
     /// Per block: 1 if the block was free at the last sweep and has not
     /// been taken since, so that its metadata is all zero and its words
     /// poison or zero: sweeping and clearing skip it.
-    pub(super) idle: Vec<u8>,
+    pub(super) idle: Side<u8>,
     /// Blocks below this index may have been written; the ones above are
     /// as the system gave them (zero, and perhaps not resident).
     pub(super) touched: usize,
@@ -72,12 +38,12 @@ impl Chunk {
         Some(Chunk {
             memory: Memory::new(words)?,
             blocks,
-            lines: zeroed(blocks * LINES)?,
-            starts: zeroed(blocks * BITS)?,
-            marks: zeroed(blocks * BITS)?,
-            live_lines: zeroed(blocks)?,
-            candidate: zeroed(blocks)?,
-            idle: zeroed(blocks)?,
+            lines: Side::new(blocks.checked_mul(LINES)?)?,
+            starts: Side::new(blocks.checked_mul(BITS)?)?,
+            marks: Side::new(blocks.checked_mul(BITS)?)?,
+            live_lines: Side::new(blocks)?,
+            candidate: Side::new(blocks)?,
+            idle: Side::new(blocks)?,
             touched: 0,
         })
     }
@@ -114,29 +80,29 @@ impl Chunk {
 
     #[inline(always)]
     pub(crate) fn is_marked(&self, i: usize) -> bool {
-        bit(&self.marks, i)
+        self.marks.bit(i)
     }
 
     #[inline(always)]
     pub(crate) fn is_start(&self, i: usize) -> bool {
-        bit(&self.starts, i)
+        self.starts.bit(i)
     }
 
     #[inline(always)]
     pub(crate) fn is_candidate(&self, i: usize) -> bool {
-        self.candidate[i / BLOCK_WORDS] != 0
+        self.candidate.get(i / BLOCK_WORDS) != 0
     }
 
     /// Whether line `l` (an index over the whole chunk) is live.
     #[inline(always)]
     pub(crate) fn line_is_live(&self, l: usize) -> bool {
-        self.lines[l] != 0
+        self.lines.get(l) != 0
     }
 
     /// Marks the object of `words` words at word `i`, and its lines.
     #[inline(always)]
     pub(crate) fn mark(&mut self, i: usize, words: usize) {
-        set_bit(&mut self.marks, i);
+        self.marks.set_bit(i);
         self.mark_lines(i, words);
     }
 
@@ -144,7 +110,7 @@ impl Chunk {
     /// full collection (a promotion): its start bit and its lines.
     #[inline(always)]
     pub(crate) fn record(&mut self, i: usize, words: usize) {
-        set_bit(&mut self.starts, i);
+        self.starts.set_bit(i);
         self.mark_lines(i, words);
     }
 
@@ -160,10 +126,10 @@ impl Chunk {
         let (first, last) = (i / LINE_WORDS, (i + words - 1) / LINE_WORDS);
         // Most objects cover one or two lines: two stores, not a call to
         // `memset` (10% of a deep_stack collection when it was one).
-        self.lines[first] = 1;
-        self.lines[last] = 1;
+        self.lines.set(first, 1);
+        self.lines.set(last, 1);
         if last > first + 1 {
-            self.lines[first + 1..last].fill(1);
+            self.lines.fill(first + 1, last, 1);
         }
     }
 
@@ -176,16 +142,7 @@ impl Chunk {
 
     /// The first object start at or after word `from`, before word `to`.
     pub(crate) fn next_start(&self, from: usize, to: usize) -> Option<usize> {
-        let mut w = from;
-        while w < to {
-            let bits = self.starts[w / 64] >> (w % 64);
-            if bits != 0 {
-                let s = w + bits.trailing_zeros() as usize;
-                return (s < to).then_some(s);
-            }
-            w = (w / 64 + 1) * 64;
-        }
-        None
+        self.starts.next_bit(from, to)
     }
 
     /// The size in words of the live object starting at word `i`.
@@ -210,26 +167,19 @@ impl Chunk {
     /// every word no live object covers with poison.
     pub(super) fn sweep(&mut self, poison: bool) {
         for b in 0..self.touched {
-            if self.idle[b] != 0 {
+            if self.idle.get(b) != 0 {
                 continue;
             }
             // Line marks are 0 or 1, so a word's popcount counts its marks.
-            let live: u32 = self.lines[b * LINES..(b + 1) * LINES]
-                .chunks_exact(8)
-                .map(|m| u64::from_ne_bytes(m.try_into().expect("8 bytes")).count_ones())
-                .sum();
-            self.live_lines[b] = live as u16;
-            let (starts, marks) = (
-                &mut self.starts[b * BITS..(b + 1) * BITS],
-                &mut self.marks[b * BITS..(b + 1) * BITS],
-            );
-            starts.copy_from_slice(marks);
-            marks.fill(0);
-            self.candidate[b] = 0;
+            let live = self.lines.count_ones(b * LINES, (b + 1) * LINES);
+            self.live_lines.set(b, live as u16);
+            self.starts.copy_from(&self.marks, b * BITS, (b + 1) * BITS);
+            self.marks.fill(b * BITS, (b + 1) * BITS, 0);
+            self.candidate.set(b, 0);
             if poison {
                 self.poison_dead(b);
             }
-            self.idle[b] = u8::from(live == 0);
+            self.idle.set(b, u8::from(live == 0));
         }
     }
 
@@ -237,8 +187,8 @@ impl Chunk {
     /// (an idle block's are clear).
     pub(super) fn clear_lines(&mut self) {
         for b in 0..self.touched {
-            if self.idle[b] == 0 {
-                self.lines[b * LINES..(b + 1) * LINES].fill(0);
+            if self.idle.get(b) == 0 {
+                self.lines.fill(b * LINES, (b + 1) * LINES, 0);
             }
         }
     }
@@ -248,8 +198,9 @@ impl Chunk {
     pub(super) fn all_candidates(&mut self) -> bool {
         let mut any = false;
         for b in 0..self.touched {
-            self.candidate[b] = u8::from(self.idle[b] == 0);
-            any |= self.idle[b] == 0;
+            let in_use = self.idle.get(b) == 0;
+            self.candidate.set(b, u8::from(in_use));
+            any |= in_use;
         }
         any
     }
@@ -278,7 +229,7 @@ impl Chunk {
     pub(super) fn walk_starts(&mut self, from: usize, to: usize) {
         let mut w = from;
         while w < to {
-            set_bit(&mut self.starts, w);
+            self.starts.set_bit(w);
             w += self.object_words(w);
         }
     }
@@ -291,10 +242,10 @@ impl Chunk {
     /// Whether no mark bit and no candidate flag is set (true outside full
     /// collections).
     pub(crate) fn marks_are_clear(&self) -> bool {
-        self.marks.iter().all(|&m| m == 0) && self.candidate.iter().all(|&c| c == 0)
+        self.marks.all(0, self.blocks * BITS, 0) && self.candidate.all(0, self.blocks, 0)
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        self.live_lines[..self.touched].iter().all(|&l| l == 0)
+        self.live_lines.all(0, self.touched, 0)
     }
 }

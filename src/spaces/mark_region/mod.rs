@@ -84,6 +84,7 @@ const FRAGMENTED: usize = 8;
 const CANDIDATE_LINES: usize = LINES / 2;
 
 mod chunk;
+mod side;
 
 pub(crate) use chunk::Chunk;
 
@@ -267,6 +268,12 @@ impl MarkRegion {
         self.free.len() + (primary.blocks - primary.touched)
     }
 
+    /// Whether more blocks are in use than the budget allows (promotion may
+    /// take blocks beyond it).
+    pub(crate) fn over_budget(&self) -> bool {
+        self.in_use > self.budget
+    }
+
     /// Free blocks the mutator may still take under the budget.
     pub(crate) fn budget_left(&self) -> usize {
         self.budget
@@ -315,14 +322,14 @@ impl MarkRegion {
         debug_assert!(words <= LINE_WORDS);
         loop {
             if let Some((b, line)) = self.search {
-                let lines = &self.chunks[0].lines[b * LINES..(b + 1) * LINES];
-                match lines[line..].iter().position(|&m| m == 0) {
+                let lines = &self.chunks[0].lines;
+                let base = b * LINES;
+                match lines.find(base + line, base + LINES, true) {
                     Some(start) => {
-                        let start = line + start;
-                        let end = lines[start..]
-                            .iter()
-                            .position(|&m| m != 0)
-                            .map_or(LINES, |n| start + n);
+                        let start = start - base;
+                        let end = lines
+                            .find(base + start, base + LINES, false)
+                            .map_or(LINES, |n| n - base);
                         self.search = Some((b, end));
                         self.hole_lines -= end - start;
                         self.hole = (
@@ -363,7 +370,7 @@ impl MarkRegion {
     /// first never used.
     fn take_block(&mut self) -> Option<usize> {
         if let Some(b) = self.free.pop() {
-            self.chunks[0].idle[b as usize] = 0;
+            self.chunks[0].idle.set(b as usize, 0);
             return Some(b as usize);
         }
         let primary = &mut self.chunks[0];
@@ -509,7 +516,7 @@ impl MarkRegion {
         // partly used blocks; then the blocks with the fewest live lines,
         // as long as their live lines fit the free blocks to copy into.
         let holes: usize = (0..primary.touched)
-            .map(|b| primary.live_lines[b] as usize)
+            .map(|b| primary.live_lines.get(b) as usize)
             .filter(|&l| l > 0 && l < LINES)
             .map(|l| LINES - l)
             .sum();
@@ -518,10 +525,10 @@ impl MarkRegion {
         }
         let mut blocks: Vec<(u16, u32)> = (0..primary.touched)
             .filter(|&b| {
-                let l = primary.live_lines[b] as usize;
+                let l = primary.live_lines.get(b) as usize;
                 l > 0 && l <= CANDIDATE_LINES
             })
-            .map(|b| (primary.live_lines[b], b as u32))
+            .map(|b| (primary.live_lines.get(b), b as u32))
             .collect();
         blocks.sort_unstable();
         let room = (free.len() + primary.blocks - primary.touched).saturating_sub(reserve) * LINES;
@@ -531,7 +538,7 @@ impl MarkRegion {
             if lines > room {
                 break;
             }
-            primary.candidate[b as usize] = 1;
+            primary.candidate.set(b as usize, 1);
             any = true;
         }
         any
@@ -578,8 +585,8 @@ impl MarkRegion {
         self.hole_lines = 0;
         self.in_use = 0;
         for b in (0..primary.touched).rev() {
-            let l = primary.live_lines[b] as usize;
-            if primary.idle[b] != 0 {
+            let l = primary.live_lines.get(b) as usize;
+            if primary.idle.get(b) != 0 {
                 self.free.push(b as u32);
             } else {
                 self.in_use += 1;

@@ -655,19 +655,21 @@ fn ref_equality_is_object_identity<S: Scheme>(config: Config) {
 /// The heap grows as its live data does, and no further than its limit (a
 /// mark-region heap in whole 32 KiB blocks: so there with a limit of
 /// several blocks, except in zeal mode, where every allocation marks the
-/// live data, and the limit is one block).
+/// live data, and the limit is one block; and its budget may take a few
+/// blocks more than the limit, for the holes fragmentation leaves and for
+/// promotion's room).
 fn heap_grows_under_pressure_up_to_its_limit<S: Scheme>(config: Config) {
     let max = if moves_every_object(&config) {
         size(&config, 64 << 10, 12 << 10)
     } else {
-        size(&config, 256 << 10, 32 << 10)
+        size(&config, 256 << 10, 12 << 10)
     };
     let config = Config {
         initial_bytes: 1024,
         max_bytes: max,
         ..config
     };
-    with_heap::<S, _>(config, |heap| {
+    with_heap::<S, _>(config.clone(), |heap| {
         let start = heap.stats().capacity_bytes;
         root!(heap, let head = cons(heap, 0, None::<&gcroots::Local<'_, S>>));
         let mut n = 1u64;
@@ -681,8 +683,13 @@ fn heap_grows_under_pressure_up_to_its_limit<S: Scheme>(config: Config) {
             grown > start || max <= BLOCK,
             "capacity {grown} should exceed the initial {start}"
         );
+        let slack = if moves_every_object(&config) {
+            0
+        } else {
+            4 * BLOCK
+        };
         assert!(
-            grown <= max.next_multiple_of(BLOCK),
+            grown <= max.next_multiple_of(BLOCK) + slack,
             "{grown} {max} {:?}",
             heap.stats()
         );
@@ -1623,9 +1630,9 @@ fn growing_past_the_first_chunk_keeps_pins_and_moves_the_rest<S: Scheme>(config:
     if moves_every_object(&config) || config.stress {
         return;
     }
-    // Past 64 blocks (the first chunk for a one-block budget), or 4 under
-    // miri.
-    let target = if cfg!(miri) { 256 << 10 } else { 3 << 20 };
+    // Past 64 blocks (the first chunk for a one-block budget), or 2 under
+    // miri (where the budget outgrows them at about 32 KiB live).
+    let target = if cfg!(miri) { 48 << 10 } else { 3 << 20 };
     let config = Config {
         initial_bytes: 32 << 10,
         ..config

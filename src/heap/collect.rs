@@ -130,6 +130,10 @@ impl<'r, S: Scheme> Heap<'r, S> {
             // the refusal.
             let _ = r.regrow();
         }
+        if self.config.poison {
+            // Poisoning needs to know every object that may die.
+            r.record_fresh_starts();
+        }
         let evacuating = r.prepare(evacuate_all, self.config.evacuate, reserve);
         let set = RootSetMut {
             anchor: &self.roots.anchor,

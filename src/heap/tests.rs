@@ -192,7 +192,6 @@ mod chunks {
         let roots = Roots::<crate::Selected>::new();
         let config = Config {
             initial_bytes: 32 << 10,
-            verify: true,
             ..Config::mark_region()
         };
         let mut heap = Heap::new(&roots, config).unwrap();
@@ -200,7 +199,7 @@ mod chunks {
         heap.get(&pinned).write_u64(0, 5);
         let pin = heap.pin(&pinned).unwrap();
         let list = heap.persist_vec();
-        let target = if cfg!(miri) { 256 << 10 } else { 3 << 20 };
+        let target = if cfg!(miri) { 48 << 10 } else { 3 << 20 };
         while heap.used_bytes() < target {
             let cell = heap.alloc(Shape::new(1, 8)).unwrap();
             list.push(cell);

@@ -163,12 +163,19 @@ impl Chunk {
     }
 
     /// Sweeps every used block: counts its live lines, turns its marks
-    /// into start bits, clears its candidate flag and, if `poison`, fills
-    /// every word no live object covers with poison.
+    /// into start bits and clears its candidate flag; if `poison`, first
+    /// fills every object that died in this collection with poison (for an
+    /// evacuated object, the header it left behind: its forwarding address).
+    /// The start bits must then cover every object the mutator allocated
+    /// since the last collection ([`MarkRegion::record_fresh_starts`]
+    /// before the trace).
     pub(super) fn sweep(&mut self, poison: bool) {
         for b in 0..self.touched {
             if self.idle.get(b) != 0 {
                 continue;
+            }
+            if poison {
+                self.poison_dead(b);
             }
             // Line marks are 0 or 1, so a word's popcount counts its marks.
             let live = self.lines.count_ones(b * LINES, (b + 1) * LINES);
@@ -176,9 +183,6 @@ impl Chunk {
             self.starts.copy_from(&self.marks, b * BITS, (b + 1) * BITS);
             self.marks.fill(b * BITS, (b + 1) * BITS, 0);
             self.candidate.set(b, 0);
-            if poison {
-                self.poison_dead(b);
-            }
             self.idle.set(b, u8::from(live == 0));
         }
     }
@@ -205,22 +209,28 @@ impl Chunk {
         any
     }
 
-    /// Fills every word of block `b` that no object of the start map
-    /// covers with poison.
+    /// Fills every object of block `b` that has a start bit and no mark
+    /// (one that died in this collection) with poison; for one that was
+    /// evacuated, only its header (the forwarding address, which is all a
+    /// stale reference reads first). Words no object ever covered are
+    /// zero or were poisoned when their object died, so a collection
+    /// writes only what it freed, not the whole block.
     fn poison_dead(&mut self, b: usize) {
         let end = (b + 1) * BLOCK_WORDS;
         let mut w = b * BLOCK_WORDS;
-        while w < end {
-            match self.next_start(w, end) {
-                Some(s) => {
-                    self.memory.poison_range(w, s);
-                    w = s + self.object_words(s);
-                }
-                None => {
-                    self.memory.poison_range(w, end);
-                    w = end;
-                }
+        while let Some(s) = self.next_start(w, end) {
+            w = s + 1;
+            if self.marks.bit(s) {
+                continue;
             }
+            // SAFETY: `s` is a word of the chunk (a start bit is set for it).
+            let header = unsafe { *self.word(s) };
+            let words = match Header::decode(header) {
+                Header::Object(shape) => shape.words().unwrap_or(1).min(end - s),
+                Header::Forwarded(_) | Header::Corrupt(_) => 1,
+            };
+            self.memory.poison_range(s, s + words);
+            w = s + words;
         }
     }
 
@@ -240,9 +250,9 @@ impl Chunk {
     }
 
     /// Whether no mark bit and no candidate flag is set (true outside full
-    /// collections).
+    /// collections). Above `touched` nothing was ever set.
     pub(crate) fn marks_are_clear(&self) -> bool {
-        self.marks.all(0, self.blocks * BITS, 0) && self.candidate.all(0, self.blocks, 0)
+        self.marks.all(0, self.touched * BITS, 0) && self.candidate.all(0, self.touched, 0)
     }
 
     pub(super) fn is_empty(&self) -> bool {

@@ -72,7 +72,7 @@ const BITS: usize = BLOCK_WORDS / 64;
 /// How many times the budget a new chunk holds: room to grow and to
 /// evacuate into without a new chunk. Smaller under miri, which zeroes
 /// (and tracks) every byte of an allocation; the paths are the same.
-const CHUNK_FACTOR: usize = if cfg!(miri) { 4 } else { 64 };
+const CHUNK_FACTOR: usize = if cfg!(miri) { 2 } else { 64 };
 /// The most room beyond the budget a new chunk holds, in blocks (64 MiB):
 /// a large budget does not need 64 times itself to grow into.
 const CHUNK_HEADROOM: usize = 2048;

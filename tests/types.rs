@@ -114,6 +114,13 @@ mod hybrid {
     }
 }
 
+// A pin is the same under every scheme: a heap id, a slot, and the slot's
+// shared liveness flag; it may be dropped on any thread, and is not `Clone`
+// (pin again for a second pin).
+assert_eq_size!(gcroots::Pinned, [u64; 3]);
+assert_impl_all!(gcroots::Pinned: Send, Sync);
+assert_not_impl_any!(gcroots::Pinned: Clone, Copy);
+
 // An unrooted reference is two words and never leaves its thread.
 assert_eq_size!(Ref<'static, gcroots::Selected>, [usize; 2]);
 assert_not_impl_any!(Ref<'static, gcroots::Selected>: Send, Sync);

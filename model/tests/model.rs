@@ -93,6 +93,8 @@ fn fixed_ops(seed: u8) -> Vec<Op> {
 /// every scheme, and the schemes against each other: every mode is run
 /// whatever the random cases draw (under miri, where they are few, and
 /// which runs these split by mode between its borrow models).
+// One push per scheme compiled in: `vec![]` cannot hold the `cfg`s.
+#[allow(clippy::vec_init_then_push)]
 fn every_scheme_in(nursery: usize, mark_region: bool, stress: bool) {
     let c = config(stress, 4_096, nursery, mark_region);
     let ops = fixed_ops(u8::from(mark_region) * 2 + u8::from(nursery != 0));

@@ -422,16 +422,32 @@ fn main() -> ExitCode {
     println!(
         "{workload}: median of {reps} rounds, each variant once per round in a process of its own"
     );
+    // With the floors, the time against bumpalo's too (index 1); every
+    // gcroots variant's time against its scheme's semispace variant (the
+    // one named without a mode), from the same rounds.
+    let bumpalo = if floors > 1 { " × bumpalo |" } else { "" };
     println!(
-        "| variant | time | × {against} | peak RSS | × {against} RSS | heap peak footprint | bytes copied |\n|---|--:|--:|--:|--:|--:|--:|"
+        "| variant | time | × {against} |{bumpalo} × semispace | peak RSS | × {against} RSS | heap peak footprint | bytes copied |\n|---|--:|--:|{}--:|--:|--:|--:|--:|",
+        if floors > 1 { "--:|" } else { "" }
     );
     for (index, (name, _)) in variants.iter().enumerate() {
         if !chosen(index, name) {
             continue;
         }
         let gcroots = index >= floors;
+        let scheme = name.split(',').next().unwrap_or(name);
+        let semispace = variants.iter().position(|(n, _)| *n == scheme);
+        let against_semispace = match semispace {
+            Some(s) if gcroots => ratio(median(index, 0), median(s, 0)),
+            _ => String::new(),
+        };
+        let against_bumpalo = if floors > 1 {
+            format!(" {} |", ratio(median(index, 0), median(1, 0)))
+        } else {
+            String::new()
+        };
         println!(
-            "| {name} | {:.0} ms | {} | {:.0} MiB | {} | {} | {} |",
+            "| {name} | {:.0} ms | {} |{against_bumpalo} {against_semispace} | {:.0} MiB | {} | {} | {} |",
             median(index, 0) / 1e6,
             ratio(median(index, 0), median(base, 0)),
             median(index, 2) / 1024.0,

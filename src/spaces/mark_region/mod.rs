@@ -50,8 +50,9 @@
 //!
 //! Eager: right after the trace, every block that has ever been used is
 //! swept (its live lines counted, its marks turned into start bits, and, in
-//! poisoning mode, every word not covered by a live object filled with
-//! poison) and classified as free, recyclable (some free lines) or full.
+//! poisoning mode, every object that died in the collection filled with
+//! poison, only the header of one that was evacuated) and classified as
+//! free, recyclable (some free lines) or full.
 //! DESIGN.md has the measurement that chose eager over lazy sweeping.
 
 use core::mem;

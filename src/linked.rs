@@ -182,6 +182,15 @@ impl<'r, S: ListScheme> LinkedRoot<'r, S> {
         self.node.is_linked()
     }
 
+    /// Whether the root is where its list believes it is: always, in safe
+    /// Rust (a `LinkedRoot` is pinned). False for a copy of a linked root's
+    /// bytes made by C or `unsafe` code, which the collector does not see:
+    /// the C API refuses to read through one (`GCR_ERR_MISUSE`). See
+    /// `gcroots_intrusive::PersistentRoot::is_in_place` for its limit.
+    pub fn is_in_place(&self) -> bool {
+        self.node.is_in_place()
+    }
+
     fn node(self: Pin<&Self>) -> Pin<&PersistentRoot<'r, Gc>> {
         // SAFETY: structural pinning of `node`: it is never moved out of
         // `self`, and `LinkedRoot` has no `Drop` of its own that could.

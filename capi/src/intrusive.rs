@@ -81,6 +81,15 @@ impl gcr_intrusive_heap_t {
     }
 }
 
+/// Aborts for a copy of a linked root's bytes used where no status can be
+/// returned (a copy or a move), as destroying one does: its object may be
+/// gone, and the list it names does not know it.
+#[cold]
+fn copied_as_bytes() -> ! {
+    eprintln!("gcroots: {COPIED_AS_BYTES}; aborting");
+    std::process::abort()
+}
+
 fn destroyed() -> gcr_status_t {
     fail(GCR_ERR_DESTROYED, "the root's heap was destroyed")
 }
@@ -163,8 +172,19 @@ unsafe fn holding<'a>(
         return Err(fail(GCR_ERR_EMPTY, "the root holds no object"));
     }
     // SAFETY: a root that holds an object has an initialised node.
-    Ok((r.rt, unsafe { r.node.assume_init_ref() }))
+    let node = unsafe { r.node.assume_init_ref() };
+    if !node.is_in_place() {
+        return Err(fail(GCR_ERR_MISUSE, COPIED_AS_BYTES));
+    }
+    Ok((r.rt, node))
 }
+
+/// The message for a linked root whose bytes were copied (`memcpy`, struct
+/// assignment, `realloc`): the copy is in no list, so no collection
+/// updates it.
+const COPIED_AS_BYTES: &str = "the root was copied as bytes (memcpy, struct assignment or realloc) \
+    while it held an object, so the collector does not see the copy: copy a root with \
+    gcr_intrusive_root_copy and move it with gcr_intrusive_root_move";
 
 /// Empties `root`: unlinks its node and, if its heap was destroyed and it
 /// was the last root, frees the heap's block.
@@ -429,6 +449,8 @@ pub unsafe extern "C" fn gcr_intrusive_root_copy(
     unsafe {
         match holding(src) {
             Ok((rt, node)) => fill(dst, rt, |n| n.link_as(node)),
+            // No status to return it in: abort, as destroying it would.
+            Err(GCR_ERR_MISUSE) => copied_as_bytes(),
             Err(_) => release(dst),
         }
     }

@@ -56,8 +56,9 @@ pub mod intrusive;
 
 use core::ffi::c_char;
 use core::panic::AssertUnwindSafe;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::CString;
+use std::sync::Once;
 
 use gcroots::{AllocError, Config, HeapError, RootError, SpaceKind, Stats};
 
@@ -270,12 +271,45 @@ fn heap_error(e: HeapError) -> gcr_status_t {
     fail(status, e)
 }
 
+thread_local! {
+    /// Whether this thread is inside a call of this API (in [`guard`]).
+    static IN_CALL: Cell<bool> = const { Cell::new(false) };
+    /// Where the last panic inside a call was raised, for its message.
+    static PANIC_AT: Cell<Option<String>> = const { Cell::new(None) };
+}
+
+/// Installs, once per process, a panic hook that keeps quiet about panics
+/// raised inside a call of this API (they become `GCR_ERR_MISUSE` and
+/// [`gcr_last_error`]; a C library writes nothing to its host's stderr)
+/// and hands every other panic to the hook that was installed before.
+/// A host that installs its own hook later replaces this one; its panics
+/// inside calls are then printed as that hook decides.
+fn quiet_panics_in_calls() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if IN_CALL.with(Cell::get) {
+                PANIC_AT.with(|at| at.set(info.location().map(ToString::to_string)));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// Runs `f`, turning a panic (a broken invariant: the C API checks every
 /// mistake it can name before calling into the library) into
-/// `GCR_ERR_MISUSE` with the panic's message, so that no panic unwinds
-/// into C.
+/// `GCR_ERR_MISUSE` with the panic's message and where it was raised, so
+/// that no panic unwinds into C, and nothing is printed.
 fn guard(f: impl FnOnce() -> gcr_status_t) -> gcr_status_t {
-    match std::panic::catch_unwind(AssertUnwindSafe(f)) {
+    quiet_panics_in_calls();
+    // A call may not re-enter another (no callbacks), but restore rather
+    // than clear, in case one ever does.
+    let outer = IN_CALL.with(|c| c.replace(true));
+    let result = std::panic::catch_unwind(AssertUnwindSafe(f));
+    IN_CALL.with(|c| c.set(outer));
+    match result {
         Ok(status) => status,
         Err(payload) => {
             let message = payload
@@ -283,7 +317,10 @@ fn guard(f: impl FnOnce() -> gcr_status_t) -> gcr_status_t {
                 .cloned()
                 .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "a panic".to_owned());
-            fail(GCR_ERR_MISUSE, message)
+            match PANIC_AT.with(Cell::take) {
+                Some(at) => fail(GCR_ERR_MISUSE, format!("{message} (at {at})")),
+                None => fail(GCR_ERR_MISUSE, message),
+            }
         }
     }
 }
@@ -412,5 +449,60 @@ fn pin_error(e: gcroots::PinError) -> gcr_status_t {
     match e {
         gcroots::PinError::Root(e) => root_error(e),
         e => fail(GCR_ERR_UNSUPPORTED, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Set in the child process [`a_panic_inside_a_call_prints_nothing`]
+    /// starts.
+    const CHILD: &str = "GCROOTS_CAPI_PANIC_CHILD";
+
+    /// The child's part: a panic inside a call becomes `GCR_ERR_MISUSE`
+    /// with the panic's message and place; a panic outside any call still
+    /// reaches the hook that was there before (the test harness's).
+    #[test]
+    fn panic_inside_a_call_child() {
+        if std::env::var_os(CHILD).is_none() {
+            return;
+        }
+        let status = guard(|| panic!("a broken invariant"));
+        assert_eq!(status, GCR_ERR_MISUSE);
+        // SAFETY: `gcr_last_error` returns a valid C string.
+        let message = unsafe { std::ffi::CStr::from_ptr(gcr_last_error()) }.to_string_lossy();
+        assert!(
+            message.starts_with("a broken invariant (at ") && message.contains("lib.rs"),
+            "{message}"
+        );
+        assert_eq!(guard(|| GCR_OK), GCR_OK);
+        let outside = std::panic::catch_unwind(|| panic!("outside a call"));
+        assert!(outside.is_err());
+        println!("child done");
+    }
+
+    /// A panic inside a call prints nothing (no message, no backtrace, even
+    /// with `RUST_BACKTRACE` set): run in a child process with its output
+    /// uncaptured, whose stderr is then read.
+    #[test]
+    fn a_panic_inside_a_call_prints_nothing() {
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "tests::panic_inside_a_call_child", "--nocapture"])
+            .args(["--test-threads", "1"])
+            .env(CHILD, "1")
+            .env("RUST_BACKTRACE", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stdout}\n{stderr}");
+        assert!(stdout.contains("child done"), "{stdout}");
+        assert!(!stderr.contains("a broken invariant"), "{stderr}");
+        // Only the panic outside any call reached the previous hook (with
+        // its backtrace).
+        assert_eq!(stderr.matches("panicked at").count(), 1, "{stderr}");
+        assert_eq!(stderr.matches("stack backtrace").count(), 1, "{stderr}");
+        assert!(stderr.contains("outside a call"), "{stderr}");
     }
 }

@@ -87,6 +87,12 @@ fn build(
 
 /// Runs `exe` with `args` (under valgrind if asked).
 fn run(exe: &Path, args: &[&str]) -> Output {
+    run_with(exe, args, &[])
+}
+
+/// Runs `exe` with `args` and the environment variables `env` (under
+/// valgrind if asked).
+fn run_with(exe: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = if valgrind() {
         let mut c = Command::new("valgrind");
         c.args([
@@ -100,7 +106,7 @@ fn run(exe: &Path, args: &[&str]) -> Output {
     } else {
         Command::new(exe)
     };
-    cmd.args(args);
+    cmd.args(args).envs(env.iter().copied());
     if sanitize() {
         cmd.env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
             .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1");
@@ -124,11 +130,17 @@ fn program(name: &str) -> PathBuf {
     manifest().join("tests/programs").join(name)
 }
 
+/// Every error path of the C API, run with `RUST_BACKTRACE=1`: the library
+/// writes nothing to stderr (errors reach C as status codes and
+/// `gcr_last_error`), so stderr stays empty.
 #[test]
 fn the_c_api_from_c() {
     let exe = build("CC", "cc", "c11", &[program("c_api.c")], "c_api");
-    let out = succeeds(&run(&exe, &[]), "c_api");
+    let output = run_with(&exe, &[], &[("RUST_BACKTRACE", "1")]);
+    let out = succeeds(&output, "c_api");
     assert!(out.contains("all checks passed"), "{out}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.is_empty(), "the library wrote to stderr:\n{stderr}");
 }
 
 /// A linked root moved by `memcpy` is found when the copy is destroyed, and

@@ -100,6 +100,25 @@ impl<'r, T: Copy> PersistentRoot<'r, T> {
         self.node.is_linked()
     }
 
+    /// Whether the root is where its list believes it is: true for every
+    /// root safe code can reach (a linked root is pinned). False for a copy
+    /// of a linked root's bytes (made by C or by `unsafe` code), which the
+    /// list does not know and the collector does not update: a C API
+    /// checks it before reading through a root. One load.
+    ///
+    /// A byte copy is found only while the cell its stale link names is
+    /// alive (the list's head, or the `next` of the root linked after the
+    /// original); if that root's memory was freed, this reads freed memory,
+    /// as unlinking such a copy would.
+    #[inline(always)]
+    pub fn is_in_place(&self) -> bool {
+        // SAFETY: a root reached by safe code was linked in place and not
+        // moved since (it is pinned), so the cell its link names is alive;
+        // the copies this exists to catch are the caller's documented
+        // undefined behaviour, checked at best effort.
+        unsafe { self.node.is_in_place() }
+    }
+
     /// The rooted value: one load.
     #[inline(always)]
     pub fn load(&self) -> T {

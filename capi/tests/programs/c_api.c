@@ -370,6 +370,51 @@ static void indexed_bad_input(void) {
     gcr_indexed_heap_destroy(heap);
 }
 
+/* A linked intrusive root copied as bytes (memcpy, struct assignment) is
+ * in no list, so no collection updates it: every call that reads or writes
+ * through it refuses with GCR_ERR_MISUSE, whether the original is still
+ * linked or was destroyed, and across collections that move everything
+ * (it once read another object's data). */
+static void intrusive_root_copied_as_bytes_is_refused(void) {
+    gcr_config_t c = zeal();
+    gcr_intrusive_heap_t *heap = NULL;
+    OK(gcr_intrusive_heap_new(&c, &heap));
+    gcr_intrusive_root_t a, b, copy, assigned, out;
+    gcr_intrusive_root_init(&a);
+    gcr_intrusive_root_init(&b);
+    gcr_intrusive_root_init(&out);
+    OK(gcr_intrusive_alloc(heap, 1, 8, &a));
+    OK(gcr_intrusive_set_u64(&a, 0, 1));
+    OK(gcr_intrusive_alloc(heap, 1, 8, &b));
+    OK(gcr_intrusive_set_u64(&b, 0, 2));
+    memcpy(&copy, &a, sizeof a);
+    assigned = b; /* struct assignment: the same bytes */
+    uint64_t v = 0;
+    bool same = false;
+    CHECK(gcr_intrusive_get_u64(&copy, 0, &v) == GCR_ERR_MISUSE);
+    CHECK(strstr(gcr_last_error(), "copied as bytes") != NULL);
+    CHECK(gcr_intrusive_get_u64(&assigned, 0, &v) == GCR_ERR_MISUSE);
+    CHECK(gcr_intrusive_set_u64(&copy, 0, 9) == GCR_ERR_MISUSE);
+    CHECK(gcr_intrusive_get_field(&copy, 0, &out) == GCR_ERR_MISUSE);
+    CHECK(gcr_intrusive_set_field(&a, 0, &copy) == GCR_ERR_MISUSE);
+    CHECK(gcr_intrusive_same(&a, &copy, &same) == GCR_ERR_MISUSE);
+    gcr_intrusive_root_destroy(&a);
+    OK(gcr_intrusive_collect(heap));
+    OK(gcr_intrusive_collect(heap));
+    CHECK(gcr_intrusive_get_u64(&copy, 0, &v) == GCR_ERR_MISUSE);
+    CHECK(v == 0);
+    OK(gcr_intrusive_get_u64(&b, 0, &v));
+    CHECK(v == 2);
+    /* The copies are forgotten, not destroyed (destroying one aborts: the
+     * "memcpy" run below). */
+    gcr_intrusive_root_init(&copy);
+    gcr_intrusive_root_init(&assigned);
+    CHECK(gcr_intrusive_get_u64(&copy, 0, &v) == GCR_ERR_EMPTY);
+    gcr_intrusive_root_destroy(&b);
+    CHECK(gcr_intrusive_root_count(heap) == 0);
+    gcr_intrusive_heap_destroy(heap);
+}
+
 /* A linked intrusive root moved by memcpy: destroying the copy must abort
  * with a message (its neighbours do not point at it). */
 static void memcpy_a_linked_root(void) {
@@ -403,6 +448,7 @@ int main(int argc, char **argv) {
         indexed_pinned_bytes_survive_qsort();
     }
     intrusive_bad_input();
+    intrusive_root_copied_as_bytes_is_refused();
     indexed_bad_input();
     if (failures) {
         fprintf(stderr, "%d checks failed\n", failures);

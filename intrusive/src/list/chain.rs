@@ -52,6 +52,23 @@ impl<V> Node<V> {
         self.pprev.get() != Self::unlinked()
     }
 
+    /// Whether the cell `pprev` names points back at this node: always, for
+    /// a linked node that was never moved, which safe code cannot do. A
+    /// node copied as bytes (by C, or by `unsafe` code) while linked fails
+    /// it, as long as the cell it names is still alive. One load; true for
+    /// an unlinked node.
+    ///
+    /// # Safety
+    ///
+    /// If the node is linked, the cell `pprev` names is alive: so it is
+    /// for a node that was not moved (the chain's invariant).
+    #[inline(always)]
+    pub(crate) unsafe fn is_in_place(&self) -> bool {
+        let pprev = self.pprev.get();
+        // SAFETY: the caller's promise.
+        pprev == Self::unlinked() || ptr::eq(unsafe { &*pprev }.get(), self)
+    }
+
     /// Takes the node out of its chain. O(1): the chain's head is reached,
     /// if at all, through `pprev`.
     ///

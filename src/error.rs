@@ -17,6 +17,9 @@ pub enum RootError {
     /// A [`Pinned`](crate::Pinned) root was given another object: a pin
     /// holds the object it was made for until it is dropped.
     Pinned,
+    /// An owned root (indexed and hybrid schemes) whose handle was copied
+    /// as bytes (by C) was used after one of the copies unrooted it.
+    Unrooted,
 }
 
 impl fmt::Display for RootError {
@@ -25,6 +28,10 @@ impl fmt::Display for RootError {
             RootError::WrongHeap => "root used with a heap it does not belong to",
             RootError::Stale => "scoped root used after its scope exited",
             RootError::Unlinked => "root used while not linked: it holds no object",
+            RootError::Unrooted => {
+                "owned root used after it was unrooted: a copy of its bytes (memcpy, struct \
+                 assignment) was unrooted first; clone roots with their clone function instead"
+            }
             RootError::Pinned => {
                 "a pinned root cannot be set to another object: pin that object instead"
             }

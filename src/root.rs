@@ -231,6 +231,27 @@ impl Clone for Persistent<'_, crate::Indexed> {
     }
 }
 
+#[cfg(feature = "indexed")]
+impl Persistent<'_, crate::Indexed> {
+    /// Whether this handle still roots its object: always, for a handle
+    /// safe Rust holds. False only for a copy of a handle's bytes (made by
+    /// C, or `unsafe` code) once it or its twin was dropped: the count of
+    /// handles does not know such a copy, so the first of the two drops
+    /// unrooted the object, and the other handle reads as
+    /// [`RootError::Unrooted`]. Needs no heap.
+    pub fn is_rooted(&self) -> bool {
+        self.0.is_live()
+    }
+}
+
+#[cfg(feature = "hybrid")]
+impl Persistent<'_, crate::Hybrid> {
+    /// As for the indexed scheme's [`Persistent::is_rooted`].
+    pub fn is_rooted(&self) -> bool {
+        self.0.is_live()
+    }
+}
+
 #[cfg(feature = "hybrid")]
 impl Clone for Persistent<'_, crate::Hybrid> {
     /// As for the indexed scheme: the hybrid scheme's long-lived roots are

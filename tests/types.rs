@@ -76,14 +76,14 @@ mod indexed {
     assert_not_impl_any!(RootTable<Gc>: Sync);
 
     assert_eq_size!(Local<'static, Indexed>, [u64; 2]);
-    assert_eq_size!(Persistent<'static, Indexed>, [u64; 2]);
+    assert_eq_size!(Persistent<'static, Indexed>, [u64; 3]);
     assert_eq_size!(LocalVec<'static, Indexed>, [u64; 2]);
-    assert_eq_size!(PersistentVec<'static, Indexed>, [u64; 2]);
+    assert_eq_size!(PersistentVec<'static, Indexed>, [u64; 3]);
 
     #[test]
     fn sizes() {
         assert_eq!(size_of::<Local<'static, Indexed>>(), 16);
-        assert_eq!(size_of::<Persistent<'static, Indexed>>(), 16);
+        assert_eq!(size_of::<Persistent<'static, Indexed>>(), 24);
     }
 }
 
@@ -105,12 +105,12 @@ mod hybrid {
     assert_not_impl_any!(Heap<'static, Hybrid>: Send, Sync);
 
     assert_eq_size!(Local<'static, Hybrid>, usize);
-    assert_eq_size!(Persistent<'static, Hybrid>, [u64; 2]);
+    assert_eq_size!(Persistent<'static, Hybrid>, [u64; 3]);
 
     #[test]
     fn sizes() {
         assert_eq!(size_of::<Local<'static, Hybrid>>(), 8);
-        assert_eq!(size_of::<Persistent<'static, Hybrid>>(), 16);
+        assert_eq!(size_of::<Persistent<'static, Hybrid>>(), 24);
     }
 }
 

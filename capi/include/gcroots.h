@@ -37,6 +37,9 @@ typedef enum gcr_status_t {
   GCR_ERR_MISUSE = 10,
   // The heap's mode cannot do it (pinning in a copying heap).
   GCR_ERR_UNSUPPORTED = 11,
+  // An indexed root was already unrooted: a copy of its bytes (memcpy,
+  // struct assignment) was unrooted first, which unroots them all.
+  GCR_ERR_STALE = 12,
 } gcr_status_t;
 
 // A heap whose roots are indexed handles. Made by
@@ -103,15 +106,21 @@ typedef struct gcr_stats_t {
   size_t objects_pinned;
 } gcr_stats_t;
 
-// A root: a handle to a slot of a heap's table. 24 bytes, aligned like a
+// A root: a handle to a slot of a heap's table. 32 bytes, aligned like a
 // pointer. All-zero bytes are an empty root, as is one that
 // [`gcr_indexed_root_init`] initialised; end a root with
-// [`gcr_indexed_root_unroot`]. Copy it with [`gcr_indexed_root_clone`]: a
-// `memcpy` shares its liveness flag without counting it, and is only a
-// move if the source is then re-initialised empty (what the C++ move
-// constructor does). It may be cloned or unrooted on any thread.
+// [`gcr_indexed_root_unroot`]. It may be cloned or unrooted on any thread.
+//
+// Copy it with [`gcr_indexed_root_clone`], which counts the copy. A copy
+// of its bytes (`memcpy`, struct assignment, `realloc` of an array of
+// roots) is not counted: it is a move if the source is then forgotten
+// (re-initialised empty, or its memory freed: what the C++ move
+// constructor and `realloc` do), and otherwise the first of the twins to
+// be unrooted unroots both; every later use of the other, unrooting it
+// included, is `GCR_ERR_STALE`, and touches no freed memory (the slot's
+// liveness cell is never freed).
 typedef struct gcr_indexed_root_t {
-  uint64_t _private[3];
+  uint64_t _private[4];
 } gcr_indexed_root_t;
 
 // A pinned object: its data bytes stay where `data` points, and the
@@ -237,22 +246,27 @@ void gcr_indexed_root_init(struct gcr_indexed_root_t *root);
 // object stays rooted until every clone is unrooted), dropping the handle
 // `out` held; empty if `src` is. No heap argument (as
 // `wasmtime_anyref_clone`). Does nothing if either is null or they are
-// the same root.
+// the same root. `GCR_ERR_STALE` (and `out` empty) if `src` was already
+// unrooted through a copy of its bytes; `GCR_OK` otherwise.
 //
 // # Safety
 //
 // Each is null or an initialised root.
-void gcr_indexed_root_clone(const struct gcr_indexed_root_t *src, struct gcr_indexed_root_t *out);
+enum gcr_status_t gcr_indexed_root_clone(const struct gcr_indexed_root_t *src,
+                                         struct gcr_indexed_root_t *out);
 
 // Unroots `root` and leaves it empty: its slot is freed once no clone is
 // left (lazily: before the next collection at the latest). No heap
 // argument (as `wasmtime_anyref_unroot`); may run on any thread. Does
-// nothing if `root` is null or empty.
+// nothing if `root` is null or empty. `GCR_ERR_STALE` if it no longer
+// rooted anything: a copy of its bytes was unrooted first, or its heap
+// was destroyed (the root is emptied, and nothing else happens);
+// `GCR_OK` otherwise.
 //
 // # Safety
 //
 // `root` is null or an initialised root.
-void gcr_indexed_root_unroot(struct gcr_indexed_root_t *root);
+enum gcr_status_t gcr_indexed_root_unroot(struct gcr_indexed_root_t *root);
 
 // Whether `root` holds no object (true if null).
 //

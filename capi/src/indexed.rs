@@ -7,7 +7,7 @@
 use core::mem::{MaybeUninit, align_of, size_of};
 use core::ptr::{self, NonNull};
 
-use gcroots::{Config, Heap, Indexed, Persistent, Ref, Root, Roots, Shape};
+use gcroots::{Config, Heap, Indexed, Persistent, Ref, Root, RootError, Roots, Shape};
 
 use crate::gcr_status_t::{self, *};
 use crate::{
@@ -33,16 +33,22 @@ impl core::fmt::Debug for gcr_indexed_heap_t {
     }
 }
 
-/// A root: a handle to a slot of a heap's table. 24 bytes, aligned like a
+/// A root: a handle to a slot of a heap's table. 32 bytes, aligned like a
 /// pointer. All-zero bytes are an empty root, as is one that
 /// [`gcr_indexed_root_init`] initialised; end a root with
-/// [`gcr_indexed_root_unroot`]. Copy it with [`gcr_indexed_root_clone`]: a
-/// `memcpy` shares its liveness flag without counting it, and is only a
-/// move if the source is then re-initialised empty (what the C++ move
-/// constructor does). It may be cloned or unrooted on any thread.
+/// [`gcr_indexed_root_unroot`]. It may be cloned or unrooted on any thread.
+///
+/// Copy it with [`gcr_indexed_root_clone`], which counts the copy. A copy
+/// of its bytes (`memcpy`, struct assignment, `realloc` of an array of
+/// roots) is not counted: it is a move if the source is then forgotten
+/// (re-initialised empty, or its memory freed: what the C++ move
+/// constructor and `realloc` do), and otherwise the first of the twins to
+/// be unrooted unroots both; every later use of the other, unrooting it
+/// included, is `GCR_ERR_STALE`, and touches no freed memory (the slot's
+/// liveness cell is never freed).
 #[repr(C)]
 pub struct gcr_indexed_root_t {
-    _private: [MaybeUninit<u64>; 3],
+    _private: [MaybeUninit<u64>; 4],
 }
 
 impl core::fmt::Debug for gcr_indexed_root_t {
@@ -345,7 +351,8 @@ pub unsafe extern "C" fn gcr_indexed_root_init(root: *mut gcr_indexed_root_t) {
 /// object stays rooted until every clone is unrooted), dropping the handle
 /// `out` held; empty if `src` is. No heap argument (as
 /// `wasmtime_anyref_clone`). Does nothing if either is null or they are
-/// the same root.
+/// the same root. `GCR_ERR_STALE` (and `out` empty) if `src` was already
+/// unrooted through a copy of its bytes; `GCR_OK` otherwise.
 ///
 /// # Safety
 ///
@@ -354,15 +361,25 @@ pub unsafe extern "C" fn gcr_indexed_root_init(root: *mut gcr_indexed_root_t) {
 pub unsafe extern "C" fn gcr_indexed_root_clone(
     src: *const gcr_indexed_root_t,
     out: *mut gcr_indexed_root_t,
-) {
+) -> gcr_status_t {
     if src.is_null() || out.is_null() || ptr::eq(src, out) {
-        return;
+        return GCR_OK;
     }
     // SAFETY: the caller's promise; distinct roots.
     unsafe {
         match handle(src) {
-            Ok(h) => fill(out, h.clone()),
-            Err(_) => release(out),
+            Ok(h) if h.is_rooted() => {
+                fill(out, h.clone());
+                GCR_OK
+            }
+            Ok(_) => {
+                release(out);
+                fail(GCR_ERR_STALE, RootError::Unrooted)
+            }
+            Err(_) => {
+                release(out);
+                GCR_OK
+            }
         }
     }
 }
@@ -370,16 +387,28 @@ pub unsafe extern "C" fn gcr_indexed_root_clone(
 /// Unroots `root` and leaves it empty: its slot is freed once no clone is
 /// left (lazily: before the next collection at the latest). No heap
 /// argument (as `wasmtime_anyref_unroot`); may run on any thread. Does
-/// nothing if `root` is null or empty.
+/// nothing if `root` is null or empty. `GCR_ERR_STALE` if it no longer
+/// rooted anything: a copy of its bytes was unrooted first, or its heap
+/// was destroyed (the root is emptied, and nothing else happens);
+/// `GCR_OK` otherwise.
 ///
 /// # Safety
 ///
 /// `root` is null or an initialised root.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn gcr_indexed_root_unroot(root: *mut gcr_indexed_root_t) {
-    if !root.is_null() {
-        // SAFETY: the caller's promise.
-        unsafe { release(root) };
+pub unsafe extern "C" fn gcr_indexed_root_unroot(root: *mut gcr_indexed_root_t) -> gcr_status_t {
+    if root.is_null() {
+        return GCR_OK;
+    }
+    let r = repr(root);
+    // SAFETY: the caller's promise; the handle is initialised while `full`.
+    let stale = unsafe { (*r).full != 0 && !(*r).root.assume_init_ref().is_rooted() };
+    // SAFETY: the caller's promise.
+    unsafe { release(root) };
+    if stale {
+        fail(GCR_ERR_STALE, RootError::Unrooted)
+    } else {
+        GCR_OK
     }
 }
 

@@ -90,6 +90,9 @@ pub enum gcr_status_t {
     GCR_ERR_MISUSE = 10,
     /// The heap's mode cannot do it (pinning in a copying heap).
     GCR_ERR_UNSUPPORTED = 11,
+    /// An indexed root was already unrooted: a copy of its bytes (memcpy,
+    /// struct assignment) was unrooted first, which unroots them all.
+    GCR_ERR_STALE = 12,
 }
 
 use gcr_status_t::*;
@@ -248,6 +251,7 @@ fn root_error(e: RootError) -> gcr_status_t {
     let status = match e {
         RootError::WrongHeap => GCR_ERR_WRONG_HEAP,
         RootError::Unlinked => GCR_ERR_EMPTY,
+        RootError::Unrooted => GCR_ERR_STALE,
         _ => GCR_ERR_MISUSE,
     };
     fail(status, e)

@@ -54,6 +54,13 @@ pub enum HandleError {
         /// The generation the handle was issued with.
         generation: u64,
     },
+    /// An owned root or vector was used after its slot was unrooted: its
+    /// handle's bytes were copied (by C, which the count of handles does
+    /// not see) and a copy was dropped first.
+    Unrooted {
+        /// The slot the handle named.
+        index: u32,
+    },
 }
 
 impl fmt::Display for HandleError {
@@ -66,6 +73,10 @@ impl fmt::Display for HandleError {
             HandleError::Stale { index, generation } => write!(
                 f,
                 "scoped root used after its scope exited (slot {index}, generation {generation})"
+            ),
+            HandleError::Unrooted { index } => write!(
+                f,
+                "owned root used after it was unrooted through a copy of its bytes (slot {index})"
             ),
         }
     }

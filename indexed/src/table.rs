@@ -25,8 +25,8 @@ pub struct RootTable<T> {
     /// All mutable state. Invariant: a `&mut` to it exists only inside
     /// [`RootTable::with`], for the duration of one closure defined in this
     /// file, which calls no code outside this crate but the global
-    /// allocator (`T: Copy` has no user code on copy or drop, and an
-    /// `Arc<()>` none on clone or drop). Since the table is `!Sync`, no two
+    /// allocator and the lock of the pool of liveness cells (`T: Copy` has
+    /// no user code on copy or drop). Since the table is `!Sync`, no two
     /// such borrows can overlap.
     inner: UnsafeCell<Inner<T>>,
 }
@@ -133,9 +133,8 @@ impl<'a> From<&'a OwnedVec> for VecRef<'a> {
 
 /// Not public API: how the table finds a handle's vector.
 mod sealed {
-    use std::sync::Arc;
-
     use crate::error::TableId;
+    use crate::owned::Handle;
 
     pub trait Sealed {
         fn locate(&self) -> Where<'_>;
@@ -149,11 +148,7 @@ mod sealed {
             index: u32,
             generation: u64,
         },
-        Owned {
-            table: TableId,
-            index: u32,
-            flag: &'a Arc<()>,
-        },
+        Owned(&'a Handle),
     }
 
     impl Sealed for crate::ScopedVec {
@@ -168,11 +163,7 @@ mod sealed {
 
     impl Sealed for crate::OwnedVec {
         fn locate(&self) -> Where<'_> {
-            Where::Owned {
-                table: self.table,
-                index: self.index,
-                flag: &self.flag,
-            }
+            Where::Owned(&self.0)
         }
     }
 
@@ -345,39 +336,43 @@ impl<T: Copy> RootTable<T> {
     /// Roots `value` until every clone of the returned handle is dropped.
     #[inline]
     pub fn root_owned(&self, value: T) -> OwnedRoot {
-        let (index, flag) = self.with(|t| t.owned.insert(value));
-        OwnedRoot {
-            flag,
-            table: self.id,
-            index,
-        }
+        OwnedRoot::issue(self.id, self.with(|t| t.owned.insert(value)))
     }
 
     /// The value `root` holds.
     #[inline]
     pub fn get_owned(&self, root: &OwnedRoot) -> Result<T, HandleError> {
-        self.check(root.table)?;
-        self.with(|t| t.owned.get(root.index, &root.flag).copied())
-            .ok_or_else(|| owned::stale(root.index))
+        let h = &root.0;
+        self.check(h.table)?;
+        self.with(|t| t.owned.get(h.index, h.cell, h.generation).copied())
+            .ok_or_else(|| owned::stale(h))
     }
 
     /// Makes `root` (and its clones) hold `value`.
     #[inline]
     pub fn set_owned(&self, root: &OwnedRoot, value: T) -> Result<(), HandleError> {
-        self.check(root.table)?;
-        self.with(|t| t.owned.get_mut(root.index, &root.flag).map(|v| *v = value))
-            .ok_or_else(|| owned::stale(root.index))
+        let h = &root.0;
+        self.check(h.table)?;
+        self.with(|t| {
+            t.owned
+                .get_mut(h.index, h.cell, h.generation)
+                .map(|v| *v = value)
+        })
+        .ok_or_else(|| owned::stale(h))
     }
 
     /// Drops `root` and, if it was the last clone, frees its slot now
     /// rather than at the next trim.
     ///
     /// With a root of another table this returns `WrongTable`; the root is
-    /// dropped all the same, and its own table reclaims it lazily.
+    /// dropped all the same, and its own table reclaims it lazily. `Stale`
+    /// if it was already unrooted (a duplicate of its bytes, made by C,
+    /// was dropped); nothing changes then.
     pub fn release(&self, root: OwnedRoot) -> Result<(), HandleError> {
-        self.check(root.table)?;
-        self.with(|t| t.owned.release(root.index, root.flag));
-        Ok(())
+        self.check(root.0.table)?;
+        let h = core::mem::ManuallyDrop::new(root.0);
+        self.with(|t| t.owned.release(h.index, h.cell, h.generation))
+            .ok_or_else(|| owned::stale(&h))
     }
 
     /// How many owned roots are alive: held by a handle, dropped ones not
@@ -404,12 +399,7 @@ impl<T: Copy> RootTable<T> {
     /// An empty vector root that lives until every clone of the returned
     /// handle is dropped.
     pub fn root_vec_owned(&self) -> OwnedVec {
-        let (index, flag) = self.with(|t| t.owned_vecs.insert(Vec::new()));
-        OwnedVec {
-            flag,
-            table: self.id,
-            index,
-        }
+        OwnedVec::issue(self.id, self.with(|t| t.owned_vecs.insert(Vec::new())))
     }
 
     /// Runs `f` on the vector `handle` names, or says why it cannot.
@@ -430,10 +420,10 @@ impl<T: Copy> RootTable<T> {
                 self.with(|t| t.vecs.get_mut(&t.lifo, index, generation).map(f))
                     .ok_or(HandleError::Stale { index, generation })
             }
-            Where::Owned { table, index, flag } => {
-                self.check(table)?;
-                self.with(|t| t.owned_vecs.get_mut(index, flag).map(f))
-                    .ok_or_else(|| owned::stale(index))
+            Where::Owned(h) => {
+                self.check(h.table)?;
+                self.with(|t| t.owned_vecs.get_mut(h.index, h.cell, h.generation).map(f))
+                    .ok_or_else(|| owned::stale(h))
             }
         }
     }
@@ -483,9 +473,10 @@ impl<T: Copy> RootTable<T> {
     /// Drops an owned vector root and, if it was the last clone, frees its
     /// slot now. As for [`release`](Self::release).
     pub fn release_vec(&self, root: OwnedVec) -> Result<(), HandleError> {
-        self.check(root.table)?;
-        self.with(|t| t.owned_vecs.release(root.index, root.flag));
-        Ok(())
+        self.check(root.0.table)?;
+        let h = core::mem::ManuallyDrop::new(root.0);
+        self.with(|t| t.owned_vecs.release(h.index, h.cell, h.generation))
+            .ok_or_else(|| owned::stale(&h))
     }
 
     /// How many scoped vector roots are alive.

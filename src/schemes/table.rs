@@ -12,6 +12,7 @@ impl From<HandleError> for RootError {
         match e {
             HandleError::WrongTable { .. } => RootError::WrongHeap,
             HandleError::Stale { .. } => RootError::Stale,
+            HandleError::Unrooted { .. } => RootError::Unrooted,
         }
     }
 }

@@ -415,6 +415,78 @@ static void intrusive_root_copied_as_bytes_is_refused(void) {
     gcr_intrusive_heap_destroy(heap);
 }
 
+/* An indexed root copied as bytes is an uncounted twin: the first of the
+ * two to be unrooted unroots both, and every later use of the other is
+ * GCR_ERR_STALE, never freed memory (valgrind and ASan check), even after
+ * its heap is gone. realloc of an array of indexed roots is a move. */
+static void indexed_root_copied_as_bytes_is_stale(void) {
+    gcr_config_t c = zeal();
+    gcr_indexed_heap_t *heap = NULL;
+    OK(gcr_indexed_heap_new(&c, &heap));
+    gcr_indexed_root_t r, twin, clone;
+    gcr_indexed_root_init(&r);
+    gcr_indexed_root_init(&clone);
+    OK(gcr_indexed_alloc(heap, 0, 8, &r));
+    OK(gcr_indexed_set_u64(heap, &r, 0, 7));
+    memcpy(&twin, &r, sizeof r);
+    uint64_t v = 0;
+    OK(gcr_indexed_get_u64(heap, &twin, 0, &v)); /* the same slot, for now */
+    CHECK(v == 7);
+    OK(gcr_indexed_root_unroot(&twin)); /* unroots both */
+    CHECK(gcr_indexed_root_is_empty(&twin));
+    CHECK(gcr_indexed_get_u64(heap, &r, 0, &v) == GCR_ERR_STALE);
+    CHECK(strstr(gcr_last_error(), "unrooted") != NULL);
+    CHECK(gcr_indexed_root_clone(&r, &clone) == GCR_ERR_STALE);
+    CHECK(gcr_indexed_root_is_empty(&clone));
+    CHECK(gcr_indexed_root_count(heap) == 0);
+    OK(gcr_indexed_collect(heap));
+    OK(gcr_indexed_collect(heap));
+    CHECK(gcr_indexed_set_u64(heap, &r, 0, 1) == GCR_ERR_STALE);
+    /* The slot is reused; the stale twin still names nothing. */
+    OK(gcr_indexed_alloc(heap, 0, 8, &clone));
+    OK(gcr_indexed_set_u64(heap, &clone, 0, 9));
+    CHECK(gcr_indexed_get_u64(heap, &r, 0, &v) == GCR_ERR_STALE);
+    CHECK(gcr_indexed_root_unroot(&r) == GCR_ERR_STALE); /* a second unroot */
+    CHECK(gcr_indexed_root_is_empty(&r));
+    OK(gcr_indexed_get_u64(heap, &clone, 0, &v));
+    CHECK(v == 9);
+    CHECK(gcr_indexed_root_count(heap) == 1);
+    OK(gcr_indexed_root_unroot(&clone));
+
+    /* realloc of an array of roots moves them: the old memory is never
+     * used again, so each handle exists once. */
+    size_t n = 64;
+    gcr_indexed_root_t *roots = calloc(4, sizeof *roots);
+    CHECK(roots != NULL);
+    for (uint64_t i = 0; i < 4; i++) {
+        OK(gcr_indexed_alloc(heap, 0, 8, &roots[i]));
+        OK(gcr_indexed_set_u64(heap, &roots[i], 0, i));
+    }
+    gcr_indexed_root_t *grown = realloc(roots, n * sizeof *roots);
+    CHECK(grown != NULL);
+    roots = grown;
+    for (size_t i = 4; i < n; i++) {
+        gcr_indexed_root_init(&roots[i]);
+    }
+    OK(gcr_indexed_collect(heap));
+    for (uint64_t i = 0; i < 4; i++) {
+        OK(gcr_indexed_get_u64(heap, &roots[i], 0, &v));
+        CHECK(v == i);
+    }
+    CHECK(gcr_indexed_root_count(heap) == 4);
+    for (size_t i = 0; i < n; i++) {
+        OK(gcr_indexed_root_unroot(&roots[i]));
+    }
+    free(roots);
+
+    /* Twins that outlive their heap: no freed memory either. */
+    OK(gcr_indexed_alloc(heap, 0, 8, &r));
+    memcpy(&twin, &r, sizeof r);
+    gcr_indexed_heap_destroy(heap);
+    CHECK(gcr_indexed_root_unroot(&r) == GCR_ERR_STALE); /* the heap ended it */
+    CHECK(gcr_indexed_root_unroot(&twin) == GCR_ERR_STALE);
+}
+
 /* A linked intrusive root moved by memcpy: destroying the copy must abort
  * with a message (its neighbours do not point at it). */
 static void memcpy_a_linked_root(void) {
@@ -450,6 +522,7 @@ int main(int argc, char **argv) {
     intrusive_bad_input();
     intrusive_root_copied_as_bytes_is_refused();
     indexed_bad_input();
+    indexed_root_copied_as_bytes_is_stale();
     if (failures) {
         fprintf(stderr, "%d checks failed\n", failures);
         return 1;

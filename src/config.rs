@@ -112,9 +112,27 @@ impl Config {
         Config::default().with_nursery(Config::NURSERY_BYTES)
     }
 
+    /// Zeal mode for a generational heap: [`zeal`](Self::zeal) with a
+    /// 4 KiB nursery, so that minor collections (one before every
+    /// allocation) and promotion run constantly, and the remembered set is
+    /// verified before each. What this crate's own suites use.
+    ///
+    /// ```
+    /// let c = gcroots::Config::generational_zeal();
+    /// assert!(c.is_generational() && c.stress && c.verify);
+    /// assert_eq!(c.mode(), "generational");
+    /// ```
+    pub fn generational_zeal() -> Config {
+        Config::zeal().with_nursery(Config::ZEAL_NURSERY_BYTES)
+    }
+
+    /// The nursery size of [`generational_zeal`](Self::generational_zeal):
+    /// 4 KiB.
+    pub const ZEAL_NURSERY_BYTES: usize = 4 << 10;
+
     /// This configuration with a nursery of `bytes` (0: semispace mode).
-    /// `Config::zeal().with_nursery(4 << 10)` is zeal mode for a
-    /// generational heap.
+    /// `Config::zeal().with_nursery(4 << 10)` is
+    /// [`generational_zeal`](Self::generational_zeal).
     pub fn with_nursery(self, bytes: usize) -> Config {
         Config {
             nursery_bytes: bytes,

@@ -6,8 +6,21 @@ use crate::root::Root;
 use crate::scheme::Scheme;
 
 /// Roots whose objects become the first reference fields of a new object
-/// ([`Heap::alloc_with`]): a slice or array of roots of one kind, or a
-/// tuple of up to six roots of any kinds. Sealed.
+/// ([`Heap::alloc_with`]): a slice, array or `Vec` of roots of one kind
+/// (`[R]`, `[R; N]`, `Vec<R>`), or a tuple of up to six roots of any kinds.
+/// Sealed.
+///
+/// ```
+/// use gcroots::{root, Config, Heap, Persistent, Roots, Selected, Shape};
+///
+/// let roots = Roots::<Selected>::new();
+/// let mut heap = Heap::new(&roots, Config::default()).unwrap();
+/// let kept: Vec<Persistent<'_, Selected>> = (0..3)
+///     .map(|_| heap.roots().persist(heap.alloc(Shape::new(0, 8)).unwrap()))
+///     .collect();
+/// root!(heap, let node = heap.alloc_with(Shape::new(3, 0), &kept).unwrap());
+/// assert!(heap.get(&node).field(2).is_some());
+/// ```
 pub trait Fields<S: Scheme>: sealed::Sealed<S> {
     /// How many fields.
     #[doc(hidden)]
@@ -45,6 +58,23 @@ impl<S: Scheme, R: Root<S>> Fields<S> for [R] {
         for (i, r) in self.iter().enumerate() {
             obj.set_field(i, Some(r.get(heap)));
         }
+    }
+}
+
+impl<S: Scheme, R: Root<S>> sealed::Sealed<S> for Vec<R> {}
+
+impl<S: Scheme, R: Root<S>> Fields<S> for Vec<R> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    #[track_caller]
+    fn check(&self, heap: &Heap<'_, S>) {
+        self.as_slice().check(heap)
+    }
+
+    fn write(&self, heap: &Heap<'_, S>, obj: Ref<'_, S>) {
+        self.as_slice().write(heap, obj)
     }
 }
 

@@ -1,37 +1,62 @@
-//! Two designs for rooting a moving garbage collector, behind one trait,
-//! over one Cheney copying collector, measured on identical workloads.
+//! Three ways of rooting a moving garbage collector, behind one trait,
+//! over one heap in four modes, measured on identical workloads.
 //!
 //! # The question
 //!
 //! Native code that holds GC objects while a *moving* collector runs must
-//! let the collector find and rewrite its pointers. Two answers compete:
+//! let the collector find and rewrite its pointers. Two answers compete,
+//! and a third combines them:
 //!
 //! - **pinned intrusive-list roots** ([`Intrusive`], after SpiderMonkey's
 //!   `JS::Rooted` / `JS::PersistentRooted`): a root is a pinned node that
-//!   holds the raw pointer and is linked into a list the collector walks.
-//!   Reading a root is a load; the price is pinning, `!Send` roots, and
-//!   unsafe code that must be exactly right.
+//!   holds the raw pointer and is linked into a list the collector walks;
+//!   long-lived roots are slots of a pool. Reading a root is a load; the
+//!   price is pinning, `!Send` roots, and unsafe code that must be exactly
+//!   right.
 //! - **indexed table roots** ([`Indexed`], after Wasmtime's `RootScope` /
 //!   `Rooted` / `OwnedRooted`): the pointers live in a table owned by the
 //!   heap and a root is a checked index. Misuse is a clean error and
 //!   handles are `Send + Sync`; the price is an indirection on every access
 //!   and scopes.
+//! - **both at once** ([`Hybrid`]): intrusive stack roots and indexed owned
+//!   long-lived roots, traced by one collection.
 //!
-//! This crate implements both ([`Scheme`]), so that the same code, generic
-//! over `S: Scheme`, runs on each and the difference can be measured.
+//! This crate implements all three ([`Scheme`]), so that the same code,
+//! generic over `S: Scheme`, runs on each and the difference can be
+//! measured.
+//!
+//! # The heap's modes
+//!
+//! [`Config`] chooses one of four, the same for every scheme:
+//!
+//! - **semispace** ([`Config::default`]): a Cheney copying collector that
+//!   moves every live object at every collection;
+//! - **generational** ([`Config::generational`]): a nursery whose minor
+//!   collections promote into the semispaces, with a write barrier and a
+//!   remembered set;
+//! - **mark-region** ([`Config::mark_region`]): Immix-style blocks and
+//!   lines, objects marked in place and fragmented blocks evacuated; the
+//!   only mode in which an object can be pinned ([`Heap::pin`]);
+//! - **generational mark-region** (`Config::mark_region().with_nursery(n)`).
+//!
+//! Each has a zeal configuration for tests ([`Config::zeal`],
+//! [`Config::generational_zeal`], `Config::zeal().with_mark_region()`):
+//! a collection before every allocation, freed and evacuated memory
+//! poisoned, the heap verified after every collection.
 //!
 //! # Choosing a scheme
 //!
-//! Both are on by default. An embedder picks one with a feature
-//! (`default-features = false, features = ["intrusive"]` or `["indexed"]`)
-//! and names it [`Selected`]; with both on, `Selected` is [`Indexed`]. With
-//! neither, the crate does not compile and says why.
+//! All three are on by default, side by side. An embedder picks one with a
+//! feature (`default-features = false, features = ["intrusive"]`,
+//! `["indexed"]` or `["hybrid"]`) and names it [`Selected`]; with several
+//! on, `Selected` is the first enabled of [`Indexed`], [`Intrusive`],
+//! [`Hybrid`]. With none, the crate does not compile and says why.
 //!
 //! # The pieces
 //!
-//! - [`Heap`]: bump allocation and a Cheney collector ([`Config`] sets its
-//!   size, growth, and the stress/poison/verify checks; [`Stats`] counts
-//!   what it did). Objects have reference fields and plain data
+//! - [`Heap`]: bump allocation and the collector of its mode ([`Config`]
+//!   sets its mode, size, growth, and the stress/poison/verify checks;
+//!   [`Stats`] counts what it did). Objects have reference fields and plain data
 //!   ([`Shape`]), like WebAssembly GC structs and arrays.
 //! - [`Ref`]: an unrooted reference, which borrows the heap immutably and so
 //!   cannot be held across an allocation.
@@ -46,6 +71,8 @@
 //!   fields are filled from roots of any kinds before anything can move.
 //! - [`Roots`]: the part of the root set the heap borrows (the intrusive
 //!   scheme's list), made before the heap.
+//! - [`Pinned`]: a root that also fixes its object's address, in a
+//!   mark-region heap, for native code.
 //! - [`audit`]: runs generic code under every scheme and finds where it
 //!   keeps roots alive for different spans.
 //!

@@ -1,8 +1,8 @@
 //! [`Scheme`]: what a rooting scheme is, and the sealed bindings through
 //! which the heap, the roots and the collector use it.
 //!
-//! A scheme is a marker type ([`Intrusive`](crate::Intrusive),
-//! [`Indexed`](crate::Indexed)) that names the representation of each kind
+//! A scheme is a marker type (`Intrusive`, `Indexed`, `Hybrid`, each
+//! behind its feature) that names the representation of each kind
 //! of root and the operations on them. The heap trusts those operations to
 //! keep every stored [`Gc`] current (that is what makes [`Ref`](crate::Ref)
 //! sound), so the trait that carries them is sealed: only this crate
@@ -12,20 +12,22 @@
 //!
 //! - an **anchor**, outside the heap, that roots may borrow for as long as
 //!   they live (the intrusive scheme's
-//!   [`RootList`](gcroots_intrusive::RootList); nothing for the indexed
-//!   scheme). The user owns it, in [`Roots`](crate::Roots), and the heap
-//!   borrows it;
+//!   [`RootList`](gcroots_intrusive::RootList), which the hybrid scheme's
+//!   stack roots use too; nothing for the indexed scheme). The user owns
+//!   it, in [`Roots`](crate::Roots), and the heap borrows it;
 //! - a **table**, owned by the heap (the indexed scheme's
-//!   [`RootTable`](gcroots_indexed::RootTable); nothing for the intrusive
-//!   scheme).
+//!   [`RootTable`](gcroots_indexed::RootTable), which the hybrid scheme's
+//!   long-lived roots use too; nothing for the intrusive scheme).
 //!
 //! Every operation takes the two together as one borrowed context, a
 //! [`RootSetRef`] that the heap hands out (or, for the collector, a
 //! [`RootSetMut`]); each scheme reads the part it keeps.
 
-/// A rooting scheme: [`Intrusive`](crate::Intrusive) or
-/// [`Indexed`](crate::Indexed). Code generic over `S: Scheme` runs
-/// unchanged under either.
+/// A rooting scheme: `Intrusive` (roots linked into a list the collector
+/// walks), `Indexed` (roots as checked indices into a table) or `Hybrid`
+/// (intrusive stack roots, indexed long-lived roots), each behind the
+/// feature of its name. Code generic over `S: Scheme` runs unchanged under
+/// every one, in every heap mode.
 ///
 /// Sealed: the heap relies on the scheme's operations to keep every root
 /// current, so only this crate implements it.

@@ -276,6 +276,17 @@ impl<S: Scheme> RootVec<S> for PersistentVec<'_, S> {
     }
 }
 
+impl<V: sealed::Sealed + ?Sized> sealed::Sealed for &V {}
+
+/// A reference to a vector root is a vector root, as a reference to a root
+/// is a root: generic code can take `impl RootVec<S>` and be given `&v`.
+impl<S: Scheme, V: RootVec<S> + ?Sized> RootVec<S> for &V {
+    #[inline(always)]
+    fn vec_ref(&self) -> S::VecRef<'_> {
+        (**self).vec_ref()
+    }
+}
+
 impl<S: Scheme> fmt::Debug for PersistentVec<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "PersistentVec<{}>", S::NAME)

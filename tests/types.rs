@@ -140,3 +140,10 @@ fn selected_is_the_first_enabled_of_indexed_intrusive_hybrid() {
     };
     assert_eq!(gcroots::Selected::NAME, expected);
 }
+
+// A reference to a root is a root, and a reference to a vector root is a
+// vector root; a `Vec` of roots fills an object's fields.
+assert_impl_all!(&'static gcroots::Persistent<'static, gcroots::Selected>: gcroots::Root<gcroots::Selected>);
+assert_impl_all!(&'static gcroots::PersistentVec<'static, gcroots::Selected>: gcroots::RootVec<gcroots::Selected>);
+assert_impl_all!(&'static gcroots::LocalVec<'static, gcroots::Selected>: gcroots::RootVec<gcroots::Selected>);
+assert_impl_all!(Vec<gcroots::Persistent<'static, gcroots::Selected>>: gcroots::Fields<gcroots::Selected>);

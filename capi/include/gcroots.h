@@ -151,7 +151,11 @@ typedef struct gcr_pin_t {
 // While it holds an object it is linked into its heap's root list, and
 // must stay where it is: copy or move it only with
 // [`gcr_intrusive_root_copy`] and [`gcr_intrusive_root_move`], and end it
-// with [`gcr_intrusive_root_destroy`] before its memory goes.
+// with [`gcr_intrusive_root_destroy`] before its memory goes. Never copy
+// its bytes (`memcpy`, struct assignment, `realloc` or `qsort` of an
+// array of roots): reading through such a copy is `GCR_ERR_MISUSE`, but
+// the original's memory stays linked, and freeing it without destroying
+// the root is undefined behaviour (the collector walks it).
 typedef struct gcr_intrusive_root_t {
   void *_private[5];
 } gcr_intrusive_root_t;

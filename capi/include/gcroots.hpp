@@ -10,7 +10,7 @@
 // gcroots::indexed::Root is a handle to a slot of its heap's table, shaped
 // like Wasmtime's `wasmtime::AnyRef` over `OwnedRooted`. Since Wasmtime's
 // 2025 owned roots, copying and destroying a handle need no heap either
-// (the handle shares an atomic liveness flag with its table); what still
+// (the handle counts itself in its slot's atomic liveness cell); what still
 // needs the heap is everything that reaches the object: every read and
 // write below takes a `const Heap&`. That argument is the ergonomic cost
 // the header shows.
@@ -20,8 +20,15 @@
 // lives: `data()` can go to memcpy, qsort or a read(2) across collections.
 // A Pin is move-only, and unpins when destroyed.
 //
+// Keep roots in C++ containers through these classes, never as raw C
+// structs: std::vector<gcroots::intrusive::Root> grows by the move
+// constructor, which relinks each node, while a vector of raw
+// gcr_intrusive_root_t would be moved by memcpy, which C cannot do to a
+// linked root (gcroots.h says what happens). Never memcpy a Root either.
+//
 // Errors throw gcroots::Error (the C status and message). Copy and move
-// operations never throw.
+// operations never throw (copying an indexed root whose twin made by
+// memcpy was unrooted gives an empty root).
 
 #ifndef GCROOTS_HPP
 #define GCROOTS_HPP

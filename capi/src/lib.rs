@@ -15,16 +15,37 @@
 //!   heap's root list while it holds an object. Initialising, copying,
 //!   moving and destroying a root, and reading or writing the object it
 //!   holds, take no heap argument: the node knows its list, and the list
-//!   its heap. A node must not be moved by `memcpy` while it holds an
-//!   object (C++ moves go through `gcr_intrusive_root_move`); one that was
-//!   is found when it is destroyed, and the process aborts with a message.
+//!   its heap.
 //! - **indexed** (`gcr_indexed_*`), shaped like Wasmtime's C API for its
 //!   `OwnedRooted` references (`wasmtime_anyref_t`): a root is a handle
-//!   (`gcr_indexed_root_t`, 24 bytes) naming a slot of the heap's table,
-//!   with a shared liveness flag. Cloning and unrooting a handle take no
-//!   heap argument (as `wasmtime_anyref_clone` and `_unroot` take no
-//!   context since Wasmtime's 2025 `OwnedRooted`); everything that reads or
-//!   writes the object takes the heap, the context the table lives in.
+//!   (`gcr_indexed_root_t`, 32 bytes) naming a slot of the heap's table
+//!   and the generation of the slot's liveness cell. Cloning and unrooting
+//!   a handle take no heap argument (as `wasmtime_anyref_clone` and
+//!   `_unroot` take no context since Wasmtime's 2025 `OwnedRooted`);
+//!   everything that reads or writes the object takes the heap, the
+//!   context the table lives in.
+//!
+//! # What C must not do with a root: copy its bytes
+//!
+//! C copies structs as bytes without asking: `memcpy`, struct assignment
+//! (`b = a`), `realloc` of an array of roots, `qsort` of one. What each
+//! scheme does with such a copy of a root that holds an object:
+//!
+//! | | intrusive | indexed |
+//! |---|---|---|
+//! | `memcpy` or `=`, both kept | the copy is in no list, so no collection updates it: every read, write or comparison through it is `GCR_ERR_MISUSE` (its link names a cell that does not point back at it); copying, moving or destroying it aborts with a message; the original works | twins: both work until one is unrooted, which unroots both; every later use of the other, unrooting included, is `GCR_ERR_STALE` |
+//! | `memcpy` or `=`, then the source forgotten (re-initialised, freed) | undefined: the list still links the source's memory, which the collector reads and writes | a move: fine (the C++ move constructor does this) |
+//! | `realloc` or `qsort` of an array of roots | undefined, as above: the collector walks freed or rearranged memory | a move of each: fine |
+//!
+//! The intrusive check reads the cell the copy's stale link names, so it
+//! catches a copy only while the root linked after the original is alive
+//! (or the original was the newest); a copy made after that root was freed
+//! reads freed memory, as destroying it would. Copy intrusive roots with
+//! `gcr_intrusive_root_copy` and move them with `gcr_intrusive_root_move`;
+//! in C++, `gcroots.hpp`'s `Root` does both in its constructors, so
+//! `std::vector<gcroots::intrusive::Root>` may grow and copy freely. For a
+//! growable array of intrusive roots in C, allocate each root where it
+//! stays (a linked list of chunks, or an array that never moves).
 //!
 //! # Errors
 //!
@@ -35,10 +56,16 @@
 //! heap until its last root is destroyed), a field or data offset out of
 //! range, an allocation over the limit, an invalid configuration. A heap
 //! pointer used after `*_heap_destroy` is, as after `free`, undefined
-//! behaviour. Misuse that only a broken invariant can cause (a root moved
-//! by `memcpy` while linked, a stale object) is `GCR_ERR_MISUSE` with a
+//! behaviour. Misuse that only a broken invariant can cause (a root copied
+//! as bytes, a stale object) is `GCR_ERR_MISUSE` or `GCR_ERR_STALE` with a
 //! message, or an abort with a message where unwinding would leave a root
-//! list corrupt.
+//! list corrupt (and no status can be returned).
+//!
+//! The library writes nothing to the host's stderr: a panic inside a call
+//! (a broken invariant) becomes `GCR_ERR_MISUSE`, its message and place in
+//! [`gcr_last_error`], through a panic hook that keeps quiet inside calls
+//! and defers to the hook installed before it elsewhere. Only the aborts
+//! above print their message, just before the process ends.
 //!
 //! # Threads
 //!

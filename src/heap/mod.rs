@@ -224,9 +224,9 @@ impl<'r, S: Scheme> Heap<'r, S> {
 
     /// Allocates an object whose first fields are set from `fields`, which
     /// are rooted because the allocation may move them (as WebAssembly's
-    /// `struct.new` takes its operands): a slice or array of roots of one
-    /// kind (`&[a, b]`), or a tuple of roots of any kinds (`&(local,
-    /// &persistent)`).
+    /// `struct.new` takes its operands): a slice, array or `Vec` of roots of
+    /// one kind (`&[a, b]`, `&vec`), or a tuple of roots of any kinds
+    /// (`&(local, &persistent)`).
     ///
     /// ```
     /// # use gcroots::{root, Heap, Roots, Selected, Shape};

@@ -108,7 +108,7 @@ pub(crate) fn generational() -> gcroots::Config {
 /// about 4 KiB go to the large-object space), a minor collection before
 /// every allocation and a full one every 16th.
 pub(crate) fn gen_zeal() -> gcroots::Config {
-    gcroots::Config::zeal().with_nursery(4 << 10)
+    gcroots::Config::generational_zeal()
 }
 
 /// Zeal mode in the same heap mode as `config`: a collection before every
@@ -120,7 +120,7 @@ pub(crate) fn zeal_of(config: &gcroots::Config) -> gcroots::Config {
         ..gcroots::Config::zeal()
     };
     if config.is_generational() {
-        zeal.with_nursery(4 << 10)
+        zeal.with_nursery(gcroots::Config::ZEAL_NURSERY_BYTES)
     } else {
         zeal
     }

@@ -149,7 +149,8 @@ fn old_objects_keep_the_young_objects_stored_in_them<S: Scheme>(config: Config) 
     with_heap::<S, _>(config.clone(), |heap| {
         let table = heap.roots().persist(heap.alloc(Shape::new(8, 0)).unwrap());
         heap.collect(); // the table is mature (or simply old)
-        let rounds = size(&config, 2_000, 40).max(16) as u64;
+        // At least 8 rounds: the last 8 are checked.
+        let rounds = size(&config, 2_000, 40).max(8) as u64;
         for round in 0..rounds {
             root!(heap, let young = heap.alloc(CELL).unwrap());
             heap.get(&young).write_u64(0, round);
@@ -335,7 +336,7 @@ fn a_cycle_through_a_single_object_survives<S: Scheme>(config: Config) {
 }
 
 fn deep_list_survives_without_overflowing_the_stack<S: Scheme>(config: Config) {
-    let n = size(&config, 1_000_000, 300) as u64;
+    let n = size(&config, 1_000_000, 150) as u64;
     with_heap::<S, _>(config, |heap| {
         root!(heap, let head = cons(heap, 0, None::<&gcroots::Local<'_, S>>));
         for i in 1..n {
@@ -379,7 +380,7 @@ fn many_simultaneous_stack_roots<S: Scheme>(config: Config) {
 }
 
 fn hundred_thousand_persistent_roots<S: Scheme>(config: Config) {
-    let n = size(&config, 100_000, 300);
+    let n = size(&config, 100_000, 150);
     with_heap::<S, _>(config, |heap| {
         let mut roots: Vec<Persistent<'_, S>> = Vec::with_capacity(n);
         let set = heap.roots();

@@ -418,7 +418,11 @@ fn main() -> ExitCode {
     }
     // Ratios against Box (GCBench) or the first variant (semispace).
     let base = 0;
-    let against = if floors > 0 { "Box" } else { "semispace" };
+    let against = if floors > 0 {
+        "Box"
+    } else {
+        "intrusive semispace"
+    };
     println!(
         "{workload}: median of {reps} rounds, each variant once per round in a process of its own"
     );
@@ -427,7 +431,7 @@ fn main() -> ExitCode {
     // one named without a mode), from the same rounds.
     let bumpalo = if floors > 1 { " × bumpalo |" } else { "" };
     println!(
-        "| variant | time | × {against} |{bumpalo} × semispace | peak RSS | × {against} RSS | heap peak footprint | bytes copied |\n|---|--:|--:|{}--:|--:|--:|--:|--:|",
+        "| variant | time | × {against} |{bumpalo} × its semispace | peak RSS | × {against} RSS | heap peak footprint | bytes copied |\n|---|--:|--:|{}--:|--:|--:|--:|--:|",
         if floors > 1 { "--:|" } else { "" }
     );
     for (index, (name, _)) in variants.iter().enumerate() {

@@ -57,6 +57,7 @@ fn generation_of(state: u64) -> u32 {
 
 impl Cell {
     /// A cell from the pool, or a new one. Its count is zero.
+    #[cold]
     fn take() -> &'static Cell {
         let pooled = POOL.lock().unwrap_or_else(|e| e.into_inner()).pop();
         pooled.unwrap_or_else(|| Box::leak(Box::new(Cell(AtomicU64::new(0)))))
@@ -92,6 +93,7 @@ impl Cell {
 
     /// Whether the cell can start no more occupancies: its generation is
     /// the last, which no handle may carry (so no generation is reused).
+    #[inline]
     fn is_spent(&self) -> bool {
         generation_of(self.0.load(Ordering::Relaxed)) == u32::MAX
     }
@@ -99,6 +101,7 @@ impl Cell {
     /// Starts an occupancy with one handle, and returns its generation.
     /// Only while the count is zero (a vacant slot) and the cell is not
     /// spent.
+    #[inline]
     fn start(&self) -> u32 {
         let generation = generation_of(self.0.load(Ordering::Relaxed));
         debug_assert!(generation != u32::MAX, "a spent cell");
@@ -227,31 +230,50 @@ impl<V> OwnedSlab<V> {
     }
 
     /// Puts `value` in a slot, counted once, and returns what the handle
-    /// carries.
+    /// carries. The common case (a free slot) is small enough to inline,
+    /// so that what it returns stays in registers: returned through memory,
+    /// its two `u32`s were read back as one word, a store-forwarding stall
+    /// that doubled the cost of an owned root.
     ///
     /// Panics if the slab already has `u32::MAX` slots.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn insert(&mut self, value: V) -> Issued {
-        if self.free.is_empty() && self.slots.len() >= self.high_water {
-            self.trim();
-        }
-        let index = match self.free.pop() {
+        match self.free.pop() {
             Some(index) => {
                 self.slots[index as usize].value = value;
-                index
+                self.occupy(index)
             }
-            None => {
-                let index = u32::try_from(self.slots.len())
-                    .expect("gcroots-indexed: more than u32::MAX owned roots alive in one table");
-                self.slots.push(Slot {
-                    value,
-                    cell: Cell::take(),
-                    generation: 0,
-                    occupied: false,
-                });
-                index
+            None => self.insert_slow(value),
+        }
+    }
+
+    /// [`insert`](Self::insert) when no slot is free: trims first if the
+    /// slab reached its high-water mark, else (or if nothing was freed)
+    /// adds a slot.
+    #[cold]
+    #[inline(never)]
+    fn insert_slow(&mut self, value: V) -> Issued {
+        if self.slots.len() >= self.high_water {
+            self.trim();
+            if let Some(index) = self.free.pop() {
+                self.slots[index as usize].value = value;
+                return self.occupy(index);
             }
-        };
+        }
+        let index = u32::try_from(self.slots.len())
+            .expect("gcroots-indexed: more than u32::MAX owned roots alive in one table");
+        self.slots.push(Slot {
+            value,
+            cell: Cell::take(),
+            generation: 0,
+            occupied: false,
+        });
+        self.occupy(index)
+    }
+
+    /// Starts an occupancy of the vacant slot `index`.
+    #[inline(always)]
+    fn occupy(&mut self, index: u32) -> Issued {
         let slot = &mut self.slots[index as usize];
         if slot.cell.is_spent() {
             // 2^32 occupancies of this slot: a fresh cell, so that no
@@ -368,6 +390,7 @@ pub struct Handle {
 }
 
 impl Handle {
+    #[inline]
     fn issue(table: TableId, (index, cell, generation): Issued) -> Handle {
         Handle {
             cell,
@@ -382,6 +405,7 @@ impl Clone for Handle {
     /// Another counted handle to the same slot; a handle whose occupancy
     /// ended (possible only for a duplicate made by C) gives another stale
     /// one.
+    #[inline]
     fn clone(&self) -> Handle {
         self.cell.acquire(self.generation);
         Handle { ..*self }
@@ -389,6 +413,7 @@ impl Clone for Handle {
 }
 
 impl Drop for Handle {
+    #[inline]
     fn drop(&mut self) {
         self.cell.release(self.generation);
     }
@@ -413,6 +438,7 @@ impl Drop for Handle {
 pub struct OwnedRoot(pub(crate) Handle);
 
 impl OwnedRoot {
+    #[inline]
     pub(crate) fn issue(table: TableId, issued: Issued) -> OwnedRoot {
         OwnedRoot(Handle::issue(table, issued))
     }
@@ -425,6 +451,7 @@ impl OwnedRoot {
     /// Whether this handle's root is still rooted: false only for a copy
     /// of a handle's bytes whose twin was dropped (which safe Rust cannot
     /// make). Needs no table.
+    #[inline]
     pub fn is_live(&self) -> bool {
         self.0.cell.is_live(self.0.generation)
     }
@@ -436,6 +463,7 @@ impl OwnedRoot {
 pub struct OwnedVec(pub(crate) Handle);
 
 impl OwnedVec {
+    #[inline]
     pub(crate) fn issue(table: TableId, issued: Issued) -> OwnedVec {
         OwnedVec(Handle::issue(table, issued))
     }

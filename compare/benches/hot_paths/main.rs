@@ -138,6 +138,16 @@ fn create_drop_persistent(c: &mut Criterion) {
             black_box(&r);
         })
     });
+    // Another handle to an existing owned root, and its drop
+    // (`OwnedRooted::clone`): what a C++ copy constructor and destructor of
+    // an indexed root cost, without the call into the C library.
+    let held = table.root_owned(0x1000usize);
+    g.bench_function("indexed_owned_clone", |b| {
+        b.iter(|| {
+            let r = black_box(&held).clone();
+            black_box(&r);
+        })
+    });
     g.bench_function("indexed_manual_root", |b| {
         b.iter(|| {
             let root = table.root_manual(black_box(0x1000usize));

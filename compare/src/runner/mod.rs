@@ -181,9 +181,15 @@ fn write_report(
     Ok(files)
 }
 
-/// `--readme`: the README's tables from the last report and criterion.
+/// `--readme`: the README's tables from the last report and criterion, and
+/// the report's chart redrawn from its records.
 fn print_readme(options: &Options) -> Result<(), String> {
     let records = read_csv(&options.out.join("report.csv"))?;
+    // The chart too, redrawn from the same records (for `docs/`).
+    let svg = chart::workloads_svg(&records, "gcroots: the same workloads under every scheme")?;
+    let chart = options.out.join("workloads.svg");
+    std::fs::write(&chart, svg).map_err(|e| format!("{}: {e}", chart.display()))?;
+    eprintln!("gcroots: redrew {}", chart.display());
     println!("{}", readme::workloads_table(&records));
     println!("{}", readme::modes_table(&records));
     let estimates = criterion::read(&options.criterion);

@@ -66,10 +66,9 @@ impl Cell {
     /// Ends the current occupancy (every handle of it becomes stale) and
     /// gives the cell back to the pool, unless its generation is spent.
     fn retire(&'static self) {
-        let state = self.0.load(Ordering::Relaxed);
         // Only this slot's table may start an occupancy; handles can only
         // lower the count or end it, so a swap that fails saw one of them.
-        let mut state = state;
+        let mut state = self.0.load(Ordering::Relaxed);
         loop {
             if state & COUNT == 0 {
                 // Already ended: the generation moved on when the count
@@ -190,14 +189,17 @@ struct Slot<V> {
 }
 
 impl<V> Slot<V> {
-    /// Whether a handle of `cell` and `generation` names this slot's live
-    /// occupancy.
+    /// Whether a handle of `cell` and `generation` was issued for this
+    /// slot's current (or last, until the next trim) occupancy.
+    #[inline]
+    fn issued(&self, cell: &'static Cell, generation: u32) -> bool {
+        self.occupied && self.generation == generation && core::ptr::eq(self.cell, cell)
+    }
+
+    /// Whether such a handle names this slot's live occupancy.
     #[inline]
     fn names(&self, cell: &'static Cell, generation: u32) -> bool {
-        self.occupied
-            && self.generation == generation
-            && core::ptr::eq(self.cell, cell)
-            && cell.is_live(generation)
+        self.issued(cell, generation) && cell.is_live(generation)
     }
 }
 
@@ -238,26 +240,27 @@ impl<V> OwnedSlab<V> {
     /// Panics if the slab already has `u32::MAX` slots.
     #[inline(always)]
     pub(crate) fn insert(&mut self, value: V) -> Issued {
-        match self.free.pop() {
+        let index = match self.free.pop() {
             Some(index) => {
                 self.slots[index as usize].value = value;
-                self.occupy(index)
+                index
             }
-            None => self.insert_slow(value),
-        }
+            None => self.place_slow(value),
+        };
+        self.occupy(index)
     }
 
-    /// [`insert`](Self::insert) when no slot is free: trims first if the
-    /// slab reached its high-water mark, else (or if nothing was freed)
-    /// adds a slot.
+    /// Puts `value` in a vacant slot when none is free, for
+    /// [`insert`](Self::insert): one a trim frees if the slab reached its
+    /// high-water mark, else (or if nothing was freed) a new one.
     #[cold]
     #[inline(never)]
-    fn insert_slow(&mut self, value: V) -> Issued {
+    fn place_slow(&mut self, value: V) -> u32 {
         if self.slots.len() >= self.high_water {
             self.trim();
             if let Some(index) = self.free.pop() {
                 self.slots[index as usize].value = value;
-                return self.occupy(index);
+                return index;
             }
         }
         let index = u32::try_from(self.slots.len())
@@ -268,7 +271,7 @@ impl<V> OwnedSlab<V> {
             generation: 0,
             occupied: false,
         });
-        self.occupy(index)
+        index
     }
 
     /// Starts an occupancy of the vacant slot `index`.
@@ -320,11 +323,7 @@ impl<V> OwnedSlab<V> {
     ) -> Option<()> {
         let last = cell.release(generation)?;
         if let Some(slot) = self.slots.get_mut(index as usize) {
-            if last
-                && slot.occupied
-                && core::ptr::eq(slot.cell, cell)
-                && slot.generation == generation
-            {
+            if last && slot.issued(cell, generation) {
                 slot.occupied = false;
                 self.free.push(index);
             }

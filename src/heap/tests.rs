@@ -192,6 +192,7 @@ mod chunks {
         let roots = Roots::<crate::Selected>::new();
         let config = Config {
             initial_bytes: 32 << 10,
+            verify: true,
             ..Config::mark_region()
         };
         let mut heap = Heap::new(&roots, config).unwrap();

@@ -144,7 +144,7 @@ fn entries<S: Scheme>(nursery: usize) -> impl Iterator<Item = Entry> {
 /// workload (all its modes in one group, semispace first, so that their
 /// runs alternate too), in the order the workloads are listed.
 fn all_entries(nursery: usize) -> Vec<Vec<Entry>> {
-    let mut flat = Vec::new();
+    let mut flat: Vec<Entry> = Vec::new();
     #[cfg(feature = "intrusive")]
     flat.extend(entries::<gcroots::Intrusive>(nursery));
     #[cfg(feature = "indexed")]

@@ -111,6 +111,7 @@ mod config;
 mod error;
 mod fields;
 mod heap;
+pub mod layout;
 #[cfg(any(feature = "intrusive", feature = "hybrid"))]
 mod linked;
 mod object;

@@ -64,6 +64,14 @@ impl<S: ListScheme> Roots<S> {
     pub fn is_empty(&self) -> bool {
         S::list(self).is_empty()
     }
+
+    /// The address of the root list, as a [`LinkedRoot`]'s list word holds
+    /// it: for foreign code that lays out linked roots itself (see
+    /// [`LinkedRoot`]'s layout); the list's own words are in
+    /// `gcroots_intrusive::layout`.
+    pub fn list_addr(&self) -> usize {
+        core::ptr::from_ref(S::list(self)).addr()
+    }
 }
 
 /// A long-lived root that lives where its owner puts it: pinned inside a
@@ -95,6 +103,18 @@ impl<S: ListScheme> Roots<S> {
 /// ```
 ///
 /// Four words; `!Unpin`, `!Send`, `!Sync`, like the list's other nodes.
+///
+/// # Layout
+///
+/// `repr(transparent)` over the list's persistent node, whose words
+/// `gcroots_intrusive::layout` gives; its value word holds the object's
+/// address (its header's), 0 never, and [`Roots::list_addr`] is its list
+/// word. Foreign code that links, unlinks and moves these nodes itself
+/// (the C API's inline roots) must keep the list's invariant exactly (see
+/// that module) and link only an object's current address in a heap that
+/// the list serves; reading through a linked node's value word reads the
+/// object's memory, which stays valid until the next collection.
+#[repr(transparent)]
 pub struct LinkedRoot<'r, S: ListScheme> {
     /// Invariant: holds `Gc::placeholder()` while unlinked, an object of
     /// the list's heap (kept current by its collector) while linked.
@@ -236,3 +256,11 @@ impl<S: ListScheme> fmt::Debug for LinkedRoot<'_, S> {
             .finish()
     }
 }
+
+// The layout the type's docs promise.
+const _: () = {
+    use core::mem::size_of;
+    assert!(size_of::<Gc>() == size_of::<usize>());
+    // `LinkedRoot` is transparent over this node.
+    assert!(size_of::<PersistentRoot<'static, Gc>>() == gcroots_intrusive::layout::PERSISTENT_SIZE);
+};

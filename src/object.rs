@@ -24,22 +24,20 @@
 use core::fmt;
 use core::num::NonZeroUsize;
 
-/// The size of a heap word in bytes.
-pub(crate) const WORD: usize = 8;
+pub(crate) use crate::layout::WORD;
+use crate::layout::{BYTES_MASK, BYTES_SHIFT, FIELDS_SHIFT, HEADER_MAGIC as MAGIC};
 
-const MAGIC: u64 = 0xA5;
 /// The header bit that marks a mature object as remembered: it may hold a
 /// reference into the nursery, and the next minor collection scans it. Set
 /// only by the write barrier, cleared by the collector.
-pub(crate) const REMEMBERED: u64 = 0b10;
-const BYTES_SHIFT: u32 = 8;
-const FIELDS_SHIFT: u32 = 36;
+pub(crate) const REMEMBERED: u64 = crate::layout::HEADER_REMEMBERED;
 const FIELD_BITS: u32 = 28;
+const _: () = assert!(FIELDS_SHIFT + FIELD_BITS == 64);
 
 /// The largest number of reference fields one object may have.
 pub const MAX_FIELDS: usize = (1 << FIELD_BITS) - 1;
 /// The largest number of data bytes one object may have.
-pub const MAX_BYTES: usize = (1 << (FIELDS_SHIFT - BYTES_SHIFT)) - 1;
+pub const MAX_BYTES: usize = BYTES_MASK as usize;
 
 /// The byte that [`Config::poison`](crate::Config::poison) fills dead
 /// semispaces with. As a header it decodes as corrupt (its low byte is not
@@ -134,7 +132,11 @@ impl Shape {
 /// [`Ref`](crate::Ref), and only for a `Gc` it knows to be current: one
 /// that a root holds (roots are rewritten by every collection) or one it
 /// has just allocated.
+///
+/// `repr(transparent)`: in a root's node it is the word foreign code reads
+/// (see [`LinkedRoot`](crate::LinkedRoot)'s layout).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(transparent)]
 pub struct Gc(NonZeroUsize);
 
 impl Gc {

@@ -10,6 +10,40 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// A heap whose roots are intrusive. Made by gcr_intrusive_heap_new, ended
+// by gcr_intrusive_heap_destroy; used from one thread. Opaque, but its
+// first bytes are a gcr_intrusive_heap_inline_t, which the inline
+// functions (gcroots_inline.h) read.
+//
+// Its root list lives beside it: when the heap is destroyed while roots
+// still hold objects, the list (and this block) stays until the last of
+// them is destroyed, and those roots answer GCR_ERR_DESTROYED.
+typedef struct gcr_intrusive_heap_t gcr_intrusive_heap_t;
+
+// The offsets of a root's words, in bytes, for the header's static
+// assertions: the heap, then the node's next, pprev, value and list.
+#define GCR_INTRUSIVE_ROOT_SIZE 40
+
+// See [`GCR_INTRUSIVE_ROOT_SIZE`].
+#define GCR_INTRUSIVE_ROOT_NODE 8
+
+// See [`GCR_INTRUSIVE_ROOT_SIZE`].
+#define GCR_INTRUSIVE_ROOT_VALUE 24
+
+// The object header's low byte, as `gcroots::layout::HEADER_MAGIC`.
+#define GCR_OBJECT_MAGIC 165
+
+// The mask that clears the remembered bit from a header's low byte.
+#define GCR_OBJECT_MAGIC_MASK 253
+
+// As `gcroots::layout::BYTES_SHIFT`.
+#define GCR_OBJECT_BYTES_SHIFT 8
+
+// As `gcroots::layout::BYTES_MASK`.
+#define GCR_OBJECT_BYTES_MASK 268435455
+
+// As `gcroots::layout::FIELDS_SHIFT`.
+#define GCR_OBJECT_FIELDS_SHIFT 36
 
 // What a call did.
 typedef enum gcr_status_t {
@@ -46,14 +80,6 @@ typedef enum gcr_status_t {
 // [`gcr_indexed_heap_new`], ended by [`gcr_indexed_heap_destroy`]; may move
 // between threads (used by one at a time).
 typedef struct gcr_indexed_heap_t gcr_indexed_heap_t;
-
-// A heap whose roots are intrusive. Made by [`gcr_intrusive_heap_new`],
-// ended by [`gcr_intrusive_heap_destroy`]; used from one thread.
-//
-// Its root list lives beside it: when the heap is destroyed while roots
-// still hold objects, the list (and this block) stays until the last of
-// them is destroyed, and those roots answer `GCR_ERR_DESTROYED`.
-typedef struct gcr_intrusive_heap_t gcr_intrusive_heap_t;
 
 // How a heap sizes itself and how much checking it does (the Rust
 // `gcroots::Config`; start from [`gcr_config_default`]).
@@ -144,9 +170,27 @@ typedef struct gcr_pin_t {
   uint32_t generation;
 } gcr_pin_t;
 
+// The node of a root that holds an object: a node of its heap's root
+// list (`gcroots_intrusive::layout`), linked at the list's persistent
+// head. Its fields belong to the library and the header's inline
+// functions.
+typedef struct gcr_intrusive_node_t {
+  // The node linked before this one (older), or null.
+  struct gcr_intrusive_node_t *next;
+  // The cell that points at this node: the list's head, or the `next`
+  // of the node linked after it.
+  struct gcr_intrusive_node_t **pprev;
+  // The object's address: its header word.
+  size_t value;
+  // The root list (`gcr_intrusive_heap_inline_t::list`).
+  const void *list;
+} gcr_intrusive_node_t;
+
 // A root: a node in the caller's memory. 40 bytes, aligned like a
 // pointer. All-zero bytes are an empty root, as is one that
-// [`gcr_intrusive_root_init`] initialised.
+// [`gcr_intrusive_root_init`] initialised. Its fields belong to this
+// library and to the header's inline functions: read and write them only
+// through those.
 //
 // While it holds an object it is linked into its heap's root list, and
 // must stay where it is: copy or move it only with
@@ -157,8 +201,29 @@ typedef struct gcr_pin_t {
 // the original's memory stays linked, and freeing it without destroying
 // the root is undefined behaviour (the collector walks it).
 typedef struct gcr_intrusive_root_t {
-  void *_private[5];
+  // The heap; null while the root is empty (and then `node` means
+  // nothing).
+  const gcr_intrusive_heap_t *heap;
+  // The node linked into the heap's root list while `heap` is not null.
+  struct gcr_intrusive_node_t node;
 } gcr_intrusive_root_t;
+
+// What the header's inline functions read of a heap: the first bytes of
+// every `gcr_intrusive_heap_t`.
+typedef struct gcr_intrusive_heap_inline_t {
+  // The cell holding the newest linked node (the root list's persistent
+  // head), where a new node links.
+  struct gcr_intrusive_node_t **head;
+  // The list word of every node of this heap.
+  const void *list;
+  // Whether `gcr_intrusive_heap_destroy` ran: reads then take the calls
+  // (`GCR_ERR_DESTROYED`), and the last root destroyed frees the block
+  // ([`gcr_intrusive_heap_release`]).
+  bool destroyed;
+  // Whether the heap is generational: a reference store then takes the
+  // call, for its write barrier.
+  bool barrier;
+} gcr_intrusive_heap_inline_t;
 
 #ifdef __cplusplus
 extern "C" {
@@ -393,7 +458,7 @@ enum gcr_status_t gcr_indexed_unpin(struct gcr_indexed_heap_t *heap, struct gcr_
 // `config` is null or valid for reading; `out` is null or valid for
 // writing a pointer.
 enum gcr_status_t gcr_intrusive_heap_new(const struct gcr_config_t *config,
-                                         struct gcr_intrusive_heap_t **out);
+                                         gcr_intrusive_heap_t **out);
 
 // Destroys a heap. Its roots that still hold objects answer
 // `GCR_ERR_DESTROYED` from then on, and must still be destroyed; the
@@ -404,7 +469,20 @@ enum gcr_status_t gcr_intrusive_heap_new(const struct gcr_config_t *config,
 //
 // `heap` is null or came from [`gcr_intrusive_heap_new`] and was not
 // destroyed; it is not used again.
-void gcr_intrusive_heap_destroy(struct gcr_intrusive_heap_t *heap);
+void gcr_intrusive_heap_destroy(gcr_intrusive_heap_t *heap);
+
+// Frees a destroyed heap's block if no root holds one of its objects any
+// more: what [`gcr_intrusive_root_destroy`] does after unlinking the last
+// root of a destroyed heap, for the header's inline destroy, which unlinks
+// by itself and calls this when it finds the heap destroyed. Does nothing
+// if `heap` is null, was not destroyed, or still has roots.
+//
+// # Safety
+//
+// `heap` is null or came from [`gcr_intrusive_heap_new`] and was not
+// freed (a root that held one of its objects was just emptied); it is not
+// used again unless it still has roots.
+void gcr_intrusive_heap_release(const gcr_intrusive_heap_t *heap);
 
 // Runs a collection: every object the roots reach moves, and the roots
 // follow. Errors: `GCR_ERR_NULL`.
@@ -412,7 +490,7 @@ void gcr_intrusive_heap_destroy(struct gcr_intrusive_heap_t *heap);
 // # Safety
 //
 // `heap` is null or a live heap of this API.
-enum gcr_status_t gcr_intrusive_collect(struct gcr_intrusive_heap_t *heap);
+enum gcr_status_t gcr_intrusive_collect(gcr_intrusive_heap_t *heap);
 
 // Stores the heap's statistics in `*out`. Errors: `GCR_ERR_NULL`.
 //
@@ -420,15 +498,14 @@ enum gcr_status_t gcr_intrusive_collect(struct gcr_intrusive_heap_t *heap);
 //
 // `heap` is null or a live heap of this API; `out` is null or valid for
 // writing.
-enum gcr_status_t gcr_intrusive_stats(const struct gcr_intrusive_heap_t *heap,
-                                      struct gcr_stats_t *out);
+enum gcr_status_t gcr_intrusive_stats(const gcr_intrusive_heap_t *heap, struct gcr_stats_t *out);
 
 // How many roots hold objects of `heap` (0 if `heap` is null).
 //
 // # Safety
 //
 // `heap` is null or a live heap of this API.
-size_t gcr_intrusive_root_count(const struct gcr_intrusive_heap_t *heap);
+size_t gcr_intrusive_root_count(const gcr_intrusive_heap_t *heap);
 
 // Allocates an object with `fields` reference fields (empty) and `bytes`
 // bytes of data (zero), and makes `out` hold it (releasing what it held).
@@ -441,7 +518,7 @@ size_t gcr_intrusive_root_count(const struct gcr_intrusive_heap_t *heap);
 //
 // `heap` is null or a live heap of this API; `out` is null or an
 // initialised root.
-enum gcr_status_t gcr_intrusive_alloc(struct gcr_intrusive_heap_t *heap,
+enum gcr_status_t gcr_intrusive_alloc(gcr_intrusive_heap_t *heap,
                                       size_t fields,
                                       size_t bytes,
                                       struct gcr_intrusive_root_t *out);
@@ -579,7 +656,7 @@ enum gcr_status_t gcr_intrusive_same(const struct gcr_intrusive_root_t *a,
 //
 // `heap` is null or a live heap of this API; `root` is null or an
 // initialised root; `out` is null or valid for writing.
-enum gcr_status_t gcr_intrusive_pin(struct gcr_intrusive_heap_t *heap,
+enum gcr_status_t gcr_intrusive_pin(gcr_intrusive_heap_t *heap,
                                     const struct gcr_intrusive_root_t *root,
                                     struct gcr_pin_t *out);
 
@@ -594,10 +671,12 @@ enum gcr_status_t gcr_intrusive_pin(struct gcr_intrusive_heap_t *heap,
 //
 // `heap` is null or a heap of this API whose block is alive; `pin` is
 // null or valid for reading and writing.
-enum gcr_status_t gcr_intrusive_unpin(struct gcr_intrusive_heap_t *heap, struct gcr_pin_t *pin);
+enum gcr_status_t gcr_intrusive_unpin(gcr_intrusive_heap_t *heap, struct gcr_pin_t *pin);
 
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
 
 #endif  /* GCROOTS_H */
+
+#include "gcroots_inline.h"

@@ -6,6 +6,8 @@
 // destructor take no heap: the node knows its list, so a Root works inside
 // std::vector (which moves its elements when it grows), in aggregates
 // (`Pair{a, b}`), and across exceptions, like any value. So do its reads.
+// All of them are inline (gcroots_inline.h), as SpiderMonkey's JS::Rooted
+// is: no call into the library unless something is wrong.
 //
 // gcroots::indexed::Root is a handle to a slot of its heap's table, shaped
 // like Wasmtime's `wasmtime::AnyRef` over `OwnedRooted`. Since Wasmtime's
@@ -143,50 +145,54 @@ class Heap {
 /// Heap.
 using Pin = BasicPin<gcr_intrusive_heap_t, gcr_intrusive_unpin>;
 
-/// A root: holds one object (or nothing), in its own storage.
+/// A root: holds one object (or nothing), in its own storage. Every
+/// operation but allocation is inline (gcroots_inline.h): linking,
+/// unlinking, copying and moving the node, and reading and writing the
+/// object, with a call into the library only on an error path or for a
+/// generational heap's reference store.
 class Root {
   public:
-    Root() noexcept { gcr_intrusive_root_init(&root_); }
+    Root() noexcept { gcr_intrusive_root_init_inline(&root_); }
     Root(const Root &other) noexcept {
-        gcr_intrusive_root_init(&root_);
-        gcr_intrusive_root_copy(&root_, &other.root_);
+        gcr_intrusive_root_init_inline(&root_);
+        gcr_intrusive_root_copy_inline(&root_, &other.root_);
     }
     Root(Root &&other) noexcept {
-        gcr_intrusive_root_init(&root_);
-        gcr_intrusive_root_move(&root_, &other.root_);
+        gcr_intrusive_root_init_inline(&root_);
+        gcr_intrusive_root_move_inline(&root_, &other.root_);
     }
     Root &operator=(const Root &other) noexcept {
-        gcr_intrusive_root_copy(&root_, &other.root_);
+        gcr_intrusive_root_copy_inline(&root_, &other.root_);
         return *this;
     }
     Root &operator=(Root &&other) noexcept {
-        gcr_intrusive_root_move(&root_, &other.root_);
+        gcr_intrusive_root_move_inline(&root_, &other.root_);
         return *this;
     }
-    ~Root() { gcr_intrusive_root_destroy(&root_); }
+    ~Root() { gcr_intrusive_root_destroy_inline(&root_); }
 
-    bool empty() const noexcept { return gcr_intrusive_root_is_empty(&root_); }
+    bool empty() const noexcept { return gcr_intrusive_root_is_empty_inline(&root_); }
     std::uint64_t get_u64(std::size_t offset) const {
         std::uint64_t v;
-        check(gcr_intrusive_get_u64(&root_, offset, &v));
+        check(gcr_intrusive_get_u64_inline(&root_, offset, &v));
         return v;
     }
     void set_u64(std::size_t offset, std::uint64_t v) const {
-        check(gcr_intrusive_set_u64(&root_, offset, v));
+        check(gcr_intrusive_set_u64_inline(&root_, offset, v));
     }
     /// The object in field `i` (an empty Root if none).
     Root field(std::size_t i) const {
         Root r;
-        check(gcr_intrusive_get_field(&root_, i, &r.root_));
+        check(gcr_intrusive_get_field_inline(&root_, i, &r.root_));
         return r;
     }
     /// Sets field `i` to `value`'s object (or empties it).
     void set_field(std::size_t i, const Root &value) const {
-        check(gcr_intrusive_set_field(&root_, i, &value.root_));
+        check(gcr_intrusive_set_field_inline(&root_, i, &value.root_));
     }
     bool same(const Root &other) const {
         bool s;
-        check(gcr_intrusive_same(&root_, &other.root_, &s));
+        check(gcr_intrusive_same_inline(&root_, &other.root_, &s));
         return s;
     }
     gcr_intrusive_root_t *raw() noexcept { return &root_; }

@@ -6,9 +6,10 @@ use core::ffi::c_void;
 use core::mem::{MaybeUninit, align_of, size_of};
 use core::pin::Pin;
 use core::ptr::{self, NonNull};
-use std::cell::{Cell, UnsafeCell};
+use std::cell::UnsafeCell;
 
 use gcroots::{Config, Heap, Intrusive, LinkedRoot, Ref, Root, Roots, Shape};
+use gcroots_intrusive::layout;
 
 use crate::gcr_status_t::{self, *};
 use crate::{
@@ -22,7 +23,15 @@ use crate::{
 /// Its root list lives beside it: when the heap is destroyed while roots
 /// still hold objects, the list (and this block) stays until the last of
 /// them is destroyed, and those roots answer `GCR_ERR_DESTROYED`.
+///
+/// Opaque to C, but its first bytes are a [`gcr_intrusive_heap_inline_t`],
+/// which the header's inline functions read.
+#[repr(C)]
 pub struct gcr_intrusive_heap_t {
+    /// What the inline functions read; first, at offset 0. Its `destroyed`
+    /// is written only by `gcr_intrusive_heap_destroy`, through the
+    /// block's raw pointer, while no call borrows the block.
+    shared: gcr_intrusive_heap_inline_t,
     /// From `Box::into_raw`; freed with this block, once the heap is
     /// destroyed and the list is empty.
     roots: NonNull<Roots<Intrusive>>,
@@ -30,10 +39,6 @@ pub struct gcr_intrusive_heap_t {
     /// once destroyed. Reached only through `&self` and one call at a time
     /// (the heap is used from one thread and no call re-enters another).
     heap: UnsafeCell<Option<Heap<'static, Intrusive>>>,
-    /// Whether the heap was destroyed: kept apart from `heap`, so that
-    /// freeing the block can be decided without touching the heap while a
-    /// call borrows it.
-    destroyed: Cell<bool>,
     /// The pins the heap made for C. Reached like `heap`.
     pins: UnsafeCell<PinTable>,
 }
@@ -41,7 +46,7 @@ pub struct gcr_intrusive_heap_t {
 impl core::fmt::Debug for gcr_intrusive_heap_t {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("gcr_intrusive_heap_t")
-            .field("destroyed", &self.destroyed.get())
+            .field("destroyed", &self.shared.destroyed)
             .finish_non_exhaustive()
     }
 }
@@ -103,7 +108,7 @@ fn destroyed() -> gcr_status_t {
 unsafe fn free_if_done(rt: *const gcr_intrusive_heap_t) {
     // SAFETY: `rt` is alive (the caller's promise).
     let r = unsafe { &*rt };
-    if r.destroyed.get() && r.roots().is_empty() {
+    if r.shared.destroyed && r.roots().is_empty() {
         let roots = r.roots;
         // SAFETY: both came from `Box::into_raw`, and nothing refers to them
         // any more: the heap is gone and no root links into the list.
@@ -116,7 +121,9 @@ unsafe fn free_if_done(rt: *const gcr_intrusive_heap_t) {
 
 /// A root: a node in the caller's memory. 40 bytes, aligned like a
 /// pointer. All-zero bytes are an empty root, as is one that
-/// [`gcr_intrusive_root_init`] initialised.
+/// [`gcr_intrusive_root_init`] initialised. Its fields belong to this
+/// library and to the header's inline functions: read and write them only
+/// through those.
 ///
 /// While it holds an object it is linked into its heap's root list, and
 /// must stay where it is: copy or move it only with
@@ -128,8 +135,105 @@ unsafe fn free_if_done(rt: *const gcr_intrusive_heap_t) {
 /// the root is undefined behaviour (the collector walks it).
 #[repr(C)]
 pub struct gcr_intrusive_root_t {
-    _private: [MaybeUninit<*mut c_void>; 5],
+    /// The heap; null while the root is empty (and then `node` means
+    /// nothing).
+    pub heap: *const gcr_intrusive_heap_t,
+    /// The node linked into the heap's root list while `heap` is not null.
+    pub node: gcr_intrusive_node_t,
 }
+
+/// The node of a root that holds an object: a node of its heap's root
+/// list (`gcroots_intrusive::layout`), linked at the list's persistent
+/// head. Its fields belong to the library and the header's inline
+/// functions.
+#[repr(C)]
+pub struct gcr_intrusive_node_t {
+    /// The node linked before this one (older), or null.
+    pub next: *mut gcr_intrusive_node_t,
+    /// The cell that points at this node: the list's head, or the `next`
+    /// of the node linked after it.
+    pub pprev: *mut *mut gcr_intrusive_node_t,
+    /// The object's address: its header word.
+    pub value: usize,
+    /// The root list (`gcr_intrusive_heap_inline_t::list`).
+    pub list: *const c_void,
+}
+
+/// What the header's inline functions read of a heap: the first bytes of
+/// every `gcr_intrusive_heap_t`.
+#[repr(C)]
+pub struct gcr_intrusive_heap_inline_t {
+    /// The cell holding the newest linked node (the root list's persistent
+    /// head), where a new node links.
+    pub head: *mut *mut gcr_intrusive_node_t,
+    /// The list word of every node of this heap.
+    pub list: *const c_void,
+    /// Whether `gcr_intrusive_heap_destroy` ran: reads then take the calls
+    /// (`GCR_ERR_DESTROYED`), and the last root destroyed frees the block
+    /// ([`gcr_intrusive_heap_release`]).
+    pub destroyed: bool,
+    /// Whether the heap is generational: a reference store then takes the
+    /// call, for its write barrier.
+    pub barrier: bool,
+}
+
+impl core::fmt::Debug for gcr_intrusive_node_t {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("gcr_intrusive_node_t")
+    }
+}
+
+impl core::fmt::Debug for gcr_intrusive_heap_inline_t {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("gcr_intrusive_heap_inline_t")
+            .field("destroyed", &self.destroyed)
+            .field("barrier", &self.barrier)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The offsets of a root's words, in bytes, for the header's static
+/// assertions: the heap, then the node's next, pprev, value and list.
+pub const GCR_INTRUSIVE_ROOT_SIZE: usize = 40;
+/// See [`GCR_INTRUSIVE_ROOT_SIZE`].
+pub const GCR_INTRUSIVE_ROOT_NODE: usize = 8;
+/// See [`GCR_INTRUSIVE_ROOT_SIZE`].
+pub const GCR_INTRUSIVE_ROOT_VALUE: usize = 24;
+/// The object header's low byte, as `gcroots::layout::HEADER_MAGIC`.
+pub const GCR_OBJECT_MAGIC: u64 = 0xA5;
+/// The mask that clears the remembered bit from a header's low byte.
+pub const GCR_OBJECT_MAGIC_MASK: u64 = 0xFD;
+/// As `gcroots::layout::BYTES_SHIFT`.
+pub const GCR_OBJECT_BYTES_SHIFT: u32 = 8;
+/// As `gcroots::layout::BYTES_MASK`.
+pub const GCR_OBJECT_BYTES_MASK: u64 = 0x0FFF_FFFF;
+/// As `gcroots::layout::FIELDS_SHIFT`.
+pub const GCR_OBJECT_FIELDS_SHIFT: u32 = 36;
+
+// The C layout is the Rust one (`gcroots_intrusive::layout`,
+// `gcroots::layout`): checked here at compile time, and in the header by
+// static assertions on these constants.
+const _: () = {
+    use core::mem::offset_of;
+    use gcroots::layout as object;
+    assert!(size_of::<gcr_intrusive_root_t>() == GCR_INTRUSIVE_ROOT_SIZE);
+    assert!(offset_of!(gcr_intrusive_root_t, node) == GCR_INTRUSIVE_ROOT_NODE);
+    assert!(offset_of!(RootRepr, node) == GCR_INTRUSIVE_ROOT_NODE);
+    assert!(offset_of!(gcr_intrusive_node_t, next) == layout::PERSISTENT_NEXT);
+    assert!(offset_of!(gcr_intrusive_node_t, pprev) == layout::PERSISTENT_PPREV);
+    assert!(offset_of!(gcr_intrusive_node_t, value) == layout::PERSISTENT_VALUE);
+    assert!(GCR_INTRUSIVE_ROOT_NODE + layout::PERSISTENT_VALUE == GCR_INTRUSIVE_ROOT_VALUE);
+    assert!(offset_of!(gcr_intrusive_node_t, list) == layout::PERSISTENT_LIST);
+    assert!(size_of::<gcr_intrusive_node_t>() == layout::PERSISTENT_SIZE);
+    assert!(size_of::<LinkedRoot<'static, Intrusive>>() == layout::PERSISTENT_SIZE);
+    assert!(offset_of!(gcr_intrusive_heap_t, shared) == 0);
+    assert!(GCR_OBJECT_MAGIC == object::HEADER_MAGIC);
+    assert!(GCR_OBJECT_MAGIC_MASK == 0xFF & !object::HEADER_REMEMBERED);
+    assert!(GCR_OBJECT_BYTES_SHIFT == object::BYTES_SHIFT);
+    assert!(GCR_OBJECT_BYTES_MASK == object::BYTES_MASK);
+    assert!(GCR_OBJECT_FIELDS_SHIFT == object::FIELDS_SHIFT);
+    assert!(object::WORD == 8);
+};
 
 impl core::fmt::Debug for gcr_intrusive_root_t {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -263,6 +367,7 @@ pub unsafe extern "C" fn gcr_intrusive_heap_new(
             // SAFETY: the caller's promise.
             Config::from(unsafe { &*config })
         };
+        let barrier = config.is_generational();
         let roots = NonNull::from(Box::leak(Box::new(Roots::<Intrusive>::new())));
         // SAFETY: `roots` lives until the block below is freed, after the
         // heap (`free_if_done`).
@@ -274,10 +379,22 @@ pub unsafe extern "C" fn gcr_intrusive_heap_new(
                 return heap_error(e);
             }
         };
+        // The list lives inside the `Roots` block: its address and its
+        // persistent head's get that block's provenance.
+        let list = roots
+            .as_ptr()
+            .cast::<c_void>()
+            // SAFETY: `roots` is alive (leaked just above).
+            .with_addr(unsafe { roots.as_ref() }.list_addr());
         let rt = Box::new(gcr_intrusive_heap_t {
+            shared: gcr_intrusive_heap_inline_t {
+                head: list.wrapping_byte_add(layout::LIST_PERSISTENT_HEAD).cast(),
+                list: list.cast_const(),
+                destroyed: false,
+                barrier,
+            },
             roots,
             heap: UnsafeCell::new(Some(heap)),
-            destroyed: Cell::new(false),
             pins: UnsafeCell::new(PinTable::new()),
         });
         // SAFETY: the caller's promise.
@@ -304,8 +421,27 @@ pub unsafe extern "C" fn gcr_intrusive_heap_destroy(heap: *mut gcr_intrusive_hea
     // and touches no root.
     unsafe {
         drop((*(*heap).heap.get()).take());
-        (*heap).destroyed.set(true);
+        (*heap).shared.destroyed = true;
         free_if_done(heap);
+    }
+}
+
+/// Frees a destroyed heap's block if no root holds one of its objects any
+/// more: what [`gcr_intrusive_root_destroy`] does after unlinking the last
+/// root of a destroyed heap, for the header's inline destroy, which unlinks
+/// by itself and calls this when it finds the heap destroyed. Does nothing
+/// if `heap` is null, was not destroyed, or still has roots.
+///
+/// # Safety
+///
+/// `heap` is null or came from [`gcr_intrusive_heap_new`] and was not
+/// freed (a root that held one of its objects was just emptied); it is not
+/// used again unless it still has roots.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gcr_intrusive_heap_release(heap: *const gcr_intrusive_heap_t) {
+    if !heap.is_null() {
+        // SAFETY: the caller's promise.
+        unsafe { free_if_done(heap) };
     }
 }
 

@@ -113,3 +113,69 @@ fn indexed_roots_in_caller_memory() {
         }
     }
 }
+
+/// The words the header's inline functions read and write are where
+/// gcroots.h says: the root's heap, its node linked at the heap's head (an
+/// hlist: pprev names the cell pointing at it), the value an object's
+/// header with the allocated shape, rewritten by a collection.
+#[test]
+fn intrusive_roots_are_laid_out_as_the_header_says() {
+    let config = zeal();
+    let mut heap = core::ptr::null_mut();
+    let mut roots = intrusive_roots(2);
+    // SAFETY: as in `intrusive_roots_in_caller_memory`; the raw reads are
+    // of the words the library keeps (the layout under test), while no
+    // call runs.
+    unsafe {
+        assert_eq!(gcr_intrusive_heap_new(&config, &mut heap), GCR_OK);
+        let view = heap.cast::<gcr_intrusive_heap_inline_t>();
+        let (a, b) = roots.split_at_mut(1);
+        let (a, b) = (&raw mut a[0], &raw mut b[0]);
+        assert_eq!(gcr_intrusive_alloc(heap, 3, 16, a), GCR_OK);
+        assert_eq!(gcr_intrusive_alloc(heap, 0, 8, b), GCR_OK);
+        assert_eq!((*a).heap, heap.cast_const());
+        assert_eq!(*(*view).head, &raw mut (*b).node);
+        assert_eq!((*b).node.pprev, (*view).head);
+        assert_eq!((*b).node.next, &raw mut (*a).node);
+        assert_eq!((*a).node.pprev, &raw mut (*b).node.next);
+        assert!((*a).node.next.is_null());
+        assert_eq!((*a).node.list, (*view).list);
+        assert!(!(*view).destroyed && !(*view).barrier);
+        let header = |r: *const gcr_intrusive_root_t| (*r).node.value as *const u64;
+        let h = *header(a);
+        assert_eq!(h & GCR_OBJECT_MAGIC_MASK, GCR_OBJECT_MAGIC);
+        assert_eq!(h >> GCR_OBJECT_FIELDS_SHIFT, 3);
+        assert_eq!((h >> GCR_OBJECT_BYTES_SHIFT) & GCR_OBJECT_BYTES_MASK, 16);
+        // Data byte 8 is word 1 + fields + 1.
+        assert_eq!(gcr_intrusive_set_u64(a, 8, 0xfeed), GCR_OK);
+        assert_eq!(*header(a).add(1 + 3 + 1), 0xfeed);
+        let before = (*a).node.value;
+        assert_eq!(gcr_intrusive_collect(heap), GCR_OK);
+        assert_ne!(
+            (*a).node.value,
+            before,
+            "a zeal collection moves the object"
+        );
+        assert_eq!(*header(a).add(1 + 3 + 1), 0xfeed);
+        gcr_intrusive_root_destroy(b);
+        assert_eq!(*(*view).head, &raw mut (*a).node);
+        assert_eq!((*a).node.pprev, (*view).head);
+        gcr_intrusive_heap_destroy(heap);
+        gcr_intrusive_root_destroy(a);
+    }
+}
+
+/// A generational heap tells the inline functions to call for reference
+/// stores (the write barrier).
+#[test]
+fn a_generational_intrusive_heap_asks_for_the_barrier() {
+    let mut config = zeal();
+    config.nursery_bytes = 4096;
+    let mut heap = core::ptr::null_mut();
+    // SAFETY: `heap` is made, read through its inline view, destroyed.
+    unsafe {
+        assert_eq!(gcr_intrusive_heap_new(&config, &mut heap), GCR_OK);
+        assert!((*heap.cast::<gcr_intrusive_heap_inline_t>()).barrier);
+        gcr_intrusive_heap_destroy(heap);
+    }
+}

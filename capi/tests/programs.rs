@@ -40,13 +40,27 @@ fn valgrind() -> bool {
 }
 
 /// Compiles `sources` into an executable named `name`, with `compiler`
-/// (`CC`/`CXX` or `cc`/`c++`) in `standard`.
+/// (`CC`/`CXX` or `cc`/`c++`) in `standard`. Every test build checks the
+/// root list around each node the header's inline functions touch
+/// (`GCROOTS_CHECK_LISTS`).
 fn build(
     compiler_var: &str,
     default: &str,
     standard: &str,
     sources: &[PathBuf],
     name: &str,
+) -> PathBuf {
+    build_with(compiler_var, default, standard, sources, name, &[])
+}
+
+/// As [`build`], with more `-D` definitions.
+fn build_with(
+    compiler_var: &str,
+    default: &str,
+    standard: &str,
+    sources: &[PathBuf],
+    name: &str,
+    defines: &[&str],
 ) -> PathBuf {
     let compiler = std::env::var(compiler_var).unwrap_or_else(|_| default.to_owned());
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(if sanitize() {
@@ -56,7 +70,15 @@ fn build(
     });
     let mut cmd = Command::new(&compiler);
     cmd.arg(format!("-std={standard}"))
-        .args(["-Wall", "-Wextra", "-Werror", "-g", "-O1"])
+        .args([
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-g",
+            "-O1",
+            "-DGCROOTS_CHECK_LISTS",
+        ])
+        .args(defines.iter().map(|d| format!("-D{d}")))
         .arg("-I")
         .arg(manifest().join("include"))
         .args(sources)
@@ -135,7 +157,24 @@ fn program(name: &str) -> PathBuf {
 /// `gcr_last_error`), so stderr stays empty.
 #[test]
 fn the_c_api_from_c() {
-    let exe = build("CC", "cc", "c11", &[program("c_api.c")], "c_api");
+    c_api_suite(build("CC", "cc", "c11", &[program("c_api.c")], "c_api"));
+}
+
+/// The same suite against the header's inline intrusive functions.
+#[test]
+fn the_c_api_from_c_inline() {
+    let exe = build_with(
+        "CC",
+        "cc",
+        "c11",
+        &[program("c_api.c")],
+        "c_api_inline",
+        &["GCROOTS_INLINE"],
+    );
+    c_api_suite(exe);
+}
+
+fn c_api_suite(exe: PathBuf) {
     let output = run_with(&exe, &[], &[("RUST_BACKTRACE", "1")]);
     let out = succeeds(&output, "c_api");
     assert!(out.contains("all checks passed"), "{out}");
@@ -151,10 +190,38 @@ fn a_root_moved_by_memcpy_aborts_with_a_message() {
         return; // an abort is what this checks: nothing for valgrind to add
     }
     // A binary of its own: the tests run in parallel.
-    let exe = build("CC", "cc", "c11", &[program("c_api.c")], "c_api_memcpy");
-    let output = run(&exe, &["memcpy"]);
+    for (exe, inline) in [
+        (
+            build("CC", "cc", "c11", &[program("c_api.c")], "c_api_memcpy"),
+            false,
+        ),
+        (
+            build_with(
+                "CC",
+                "cc",
+                "c11",
+                &[program("c_api.c")],
+                "c_api_memcpy_inline",
+                &["GCROOTS_INLINE"],
+            ),
+            true,
+        ),
+    ] {
+        aborts_on_the_moved_root(&exe, inline);
+    }
+}
+
+/// Runs the suite's "memcpy" case, which must abort with the library's
+/// message (the inline destroy calls the library when the node is not
+/// where its list says).
+fn aborts_on_the_moved_root(exe: &Path, inline: bool) {
+    let output = run(exe, &["memcpy"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success(), "it did not abort:\n{stderr}");
+    let build = if inline { "inline" } else { "library" };
+    assert!(
+        !output.status.success(),
+        "it did not abort ({build} build):\n{stderr}"
+    );
     assert!(
         stderr.contains("a linked root is not where its neighbour says (moved?); aborting"),
         "{stderr}"

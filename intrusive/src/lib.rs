@@ -93,6 +93,7 @@
 // it is this crate's rule whatever workspace builds it.
 #![deny(unsafe_op_in_unsafe_fn)]
 
+pub mod layout;
 mod list;
 mod persistent;
 mod pooled;

@@ -21,9 +21,10 @@ use crate::list::{Node, RootList};
 /// The invariants are those of [`StackRoot`](crate::StackRoot): pinned
 /// while linked, only shared borrows handed out, `!Unpin`, `!Send`,
 /// `!Sync`.
+#[repr(C)]
 pub struct PersistentRoot<'r, T> {
-    node: Node<T>,
-    list: &'r RootList<T>,
+    pub(crate) node: Node<T>,
+    pub(crate) list: &'r RootList<T>,
     _pin: PhantomPinned,
 }
 

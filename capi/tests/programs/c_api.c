@@ -3,13 +3,32 @@
  * Run by capi/tests/programs.rs (plain, and under AddressSanitizer and
  * UndefinedBehaviorSanitizer in CI, and valgrind). With the argument
  * "memcpy" it moves a linked intrusive root by memcpy, which must abort
- * with a message when the copy is destroyed. */
+ * with a message when the copy is destroyed.
+ *
+ * Built twice: against the library's functions, and with GCROOTS_INLINE
+ * defined, against the header's inline ones (gcroots_inline.h), each
+ * intrusive root operation below then naming its `_inline` twin. */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gcroots.h"
+
+#ifdef GCROOTS_INLINE
+/* After the header: the inline functions' own fallbacks still name the
+ * library's functions. */
+#define gcr_intrusive_root_init gcr_intrusive_root_init_inline
+#define gcr_intrusive_root_is_empty gcr_intrusive_root_is_empty_inline
+#define gcr_intrusive_root_destroy gcr_intrusive_root_destroy_inline
+#define gcr_intrusive_root_copy gcr_intrusive_root_copy_inline
+#define gcr_intrusive_root_move gcr_intrusive_root_move_inline
+#define gcr_intrusive_get_u64 gcr_intrusive_get_u64_inline
+#define gcr_intrusive_set_u64 gcr_intrusive_set_u64_inline
+#define gcr_intrusive_get_field gcr_intrusive_get_field_inline
+#define gcr_intrusive_set_field gcr_intrusive_set_field_inline
+#define gcr_intrusive_same gcr_intrusive_same_inline
+#endif
 
 static int failures = 0;
 

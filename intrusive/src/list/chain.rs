@@ -15,13 +15,16 @@
 use core::cell::{Cell, UnsafeCell};
 use core::ptr;
 
-/// A node of a [`Chain`]: the links and the value they root.
+/// A node of a [`Chain`]: the links and the value they root. `repr(C)`:
+/// foreign code links and unlinks persistent nodes by this layout
+/// ([`layout`](crate::layout)).
+#[repr(C)]
 pub(crate) struct Node<V> {
     /// The node linked before this one (older), or null.
-    next: Cell<*const Node<V>>,
+    pub(crate) next: Cell<*const Node<V>>,
     /// The cell that points at this node (the chain's head or the newer
     /// node's `next`), or [`UNLINKED`](Node::unlinked) when in no chain.
-    pprev: Cell<*const Cell<*const Node<V>>>,
+    pub(crate) pprev: Cell<*const Cell<*const Node<V>>>,
     /// The rooted value. Read and written by copy (or, for vectors, through
     /// a `&mut` that lasts one call of this crate's code), never borrowed by
     /// a user.
@@ -155,8 +158,9 @@ impl<V: Copy> Node<V> {
 /// before its memory can go (in its owner's `Drop`), and pinning forbids
 /// the memory going without that `Drop`; a leaked node stays linked in
 /// memory that stays valid.
+#[repr(C)]
 pub(crate) struct Chain<V> {
-    head: Cell<*const Node<V>>,
+    pub(crate) head: Cell<*const Node<V>>,
 }
 
 impl<V> Chain<V> {

@@ -27,6 +27,7 @@ pub(crate) use pool::{Pool, PoolSlot};
 ///
 /// A collector enumerates and rewrites the roots with
 /// [`trace`](Self::trace).
+#[repr(C)]
 pub struct RootList<T> {
     /// [`StackRoot`](crate::StackRoot)s.
     pub(crate) stack: Chain<T>,

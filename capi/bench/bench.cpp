@@ -1,8 +1,16 @@
 // The C++ side of the comparison: one root's operations under each scheme,
-// against floors (a raw pointer copy, a std::shared_ptr copy), and GCBench
-// ported to C++ over the wrapper. Built and run by
-// `cargo run --release -p gcroots-capi --example cpp_bench`, which also
-// checks GCBench's checksum against the Rust workload's.
+// against floors, and GCBench ported to C++ over the wrapper. Built and run
+// by `cargo run --release -p gcroots-capi --example cpp_bench`, which also
+// runs the Rust GCBench at the same depth (its time, for the C++/Rust
+// ratio, and its checksum, which must match).
+//
+// The floors: a raw pointer copy and read; a plain counted pointer (a
+// non-atomic count, what a copy costs when nothing needs to be atomic);
+// std::shared_ptr, whose count libstdc++ updates with atomic instructions
+// only once it believes threads exist, so it is measured after a thread
+// was started (its cost in any threaded program). The intrusive Root's
+// operations are inline (gcroots_inline.h); the same operations through the
+// library's functions (one call each) are measured beside them.
 //
 // Each figure is the median, over REPS runs, of the time per operation of
 // a loop of ITERS operations.
@@ -12,6 +20,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -38,11 +47,32 @@ template <class F> double median_ns(F &&body) {
     return t[t.size() / 2];
 }
 
-static void row(const char *what, double ns, double floor_ns) {
-    std::printf("%-44s %7.2f ns  %5.2fx shared_ptr\n", what, ns, ns / floor_ns);
+/// The floor the rows divide by: the plain counted pointer's copy.
+static double counted_floor = 1.0;
+
+static void row(const char *what, double ns) {
+    std::printf("%-52s %7.2f ns  %5.2fx counted\n", what, ns, ns / counted_floor);
 }
 
-template <class S> void root_ops(double shared) {
+/// A counted pointer with a plain (non-atomic) count: the least a copyable
+/// owning handle can cost.
+class Counted {
+  public:
+    explicit Counted(long *count) noexcept : count_(count) { ++*count_; }
+    Counted(const Counted &o) noexcept : count_(o.count_) { ++*count_; }
+    Counted &operator=(const Counted &o) noexcept {
+        ++*o.count_;
+        --*count_;
+        count_ = o.count_;
+        return *this;
+    }
+    ~Counted() { --*count_; }
+
+  private:
+    long *count_;
+};
+
+template <class S> void root_ops() {
     typename S::Heap heap(gcroots::config(false));
     auto r = heap.alloc(0, 8);
     auto q = heap.alloc(0, 8);
@@ -51,21 +81,42 @@ template <class S> void root_ops(double shared) {
     row((name + " create + drop (copy-construct, destroy)").c_str(), median_ns([&] {
             typename S::Root c(r);
             keep(c);
-        }),
-        shared);
+        }));
     row((name + " copy-assign").c_str(), median_ns([&] {
             q = r;
             keep(q);
-        }),
-        shared);
+        }));
     row((name + " move out and back (two moves)").c_str(), median_ns([&] {
             typename S::Root m(std::move(r));
             r = std::move(m);
             keep(r);
-        }),
-        shared);
-    row((name + " read 8 data bytes").c_str(), median_ns([&] { keep(S::get_u64(heap, r, 0)); }),
-        shared);
+        }));
+    row((name + " read 8 data bytes").c_str(), median_ns([&] { keep(S::get_u64(heap, r, 0)); }));
+}
+
+/// The intrusive operations through the library's functions, one call
+/// each: what the wrapper cost before its operations were inline.
+static void intrusive_calls() {
+    gcroots::intrusive::Heap heap(gcroots::config(false));
+    auto r = heap.alloc(0, 8);
+    auto q = heap.alloc(0, 8);
+    r.set_u64(0, 7);
+    row("intrusive (calls) create + drop", median_ns([&] {
+            gcr_intrusive_root_t c;
+            gcr_intrusive_root_init(&c);
+            gcr_intrusive_root_copy(&c, r.raw());
+            keep(c);
+            gcr_intrusive_root_destroy(&c);
+        }));
+    row("intrusive (calls) copy-assign", median_ns([&] {
+            gcr_intrusive_root_copy(q.raw(), r.raw());
+            keep(q);
+        }));
+    row("intrusive (calls) read 8 data bytes", median_ns([&] {
+            std::uint64_t v;
+            gcr_intrusive_get_u64(r.raw(), 0, &v);
+            keep(v);
+        }));
 }
 
 // ----- GCBench over the wrapper ---------------------------------------------
@@ -175,22 +226,48 @@ template <class S> void gcbench_row(unsigned depth) {
 
 int main(int argc, char **argv) {
     unsigned depth = argc > 1 ? unsigned(std::atoi(argv[1])) : 16;
-    int x = 1;
-    int *p = &x;
+    std::uint64_t x = 1;
+    std::uint64_t *p = &x;
     double pointer = median_ns([&] {
-        int *q = p;
+        std::uint64_t *q = p;
         keep(q);
     });
+    double pointer_read = median_ns([&] {
+        std::uint64_t *q = p;
+        keep(q);
+        keep(*q);
+    });
+    long count = 0;
+    Counted counted(&count);
+    counted_floor = median_ns([&] {
+        Counted c(counted);
+        keep(c);
+    });
+    Counted other(&count);
+    double counted_assign = median_ns([&] {
+        other = counted;
+        keep(other);
+    });
     auto sp = std::make_shared<int>(1);
+    double shared_single = median_ns([&] {
+        std::shared_ptr<int> q(sp);
+        keep(q);
+    });
+    std::thread([] {}).join(); // from here on libstdc++ counts atomically
     double shared = median_ns([&] {
         std::shared_ptr<int> q(sp);
         keep(q);
     });
     std::printf("median of %d runs of %ld operations each\n", REPS, ITERS);
-    row("floor: raw pointer copy", pointer, shared);
-    row("floor: shared_ptr copy-construct + destroy", shared, shared);
-    root_ops<gcroots::Intrusive>(shared);
-    root_ops<gcroots::Indexed>(shared);
+    row("floor: raw pointer copy", pointer);
+    row("floor: raw pointer read (8 bytes through it)", pointer_read);
+    row("floor: counted pointer copy + destroy (plain)", counted_floor);
+    row("floor: counted pointer copy-assign (plain)", counted_assign);
+    row("floor: shared_ptr copy + destroy (no thread yet)", shared_single);
+    row("floor: shared_ptr copy + destroy (atomic count)", shared);
+    root_ops<gcroots::Intrusive>();
+    intrusive_calls();
+    root_ops<gcroots::Indexed>();
     gcbench_row<gcroots::Intrusive>(depth);
     gcbench_row<gcroots::Indexed>(depth);
     return 0;

@@ -1,7 +1,8 @@
 //! Builds `capi/bench/bench.cpp` against this crate's static library (this
 //! example's build, so `--release` for figures that mean something), runs
-//! it, and checks its GCBench checksums against the Rust workload's at the
-//! same depth.
+//! it, then runs the Rust GCBench workload at the same depth under the same
+//! two schemes (median of 5, semispace heaps as the C++ one): its checksum
+//! must match, and each C++ time is shown over the Rust time of its scheme.
 //!
 //! ```sh
 //! cargo run --release -p gcroots-capi --example cpp_bench [-- DEPTH]
@@ -52,25 +53,50 @@ fn main() -> ExitCode {
         eprintln!("{}", String::from_utf8_lossy(&run.stderr));
         return ExitCode::FAILURE;
     }
-    // The Rust workload at the same depth, for the checksum.
-    let w = workloads::all::<gcroots::Intrusive>()
-        .into_iter()
-        .find(|w| w.name == "gcbench")
-        .expect("the gcbench workload");
-    let (expected, _) = w.run_fresh(depth, None).expect("GCBench fits its heap");
     let mut status = ExitCode::SUCCESS;
     for line in text.lines().filter(|l| l.starts_with("gcbench")) {
-        let got: u64 = line
-            .rsplit(' ')
-            .next()
+        // "gcbench depth D under SCHEME   T ms  checksum C"
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let scheme = words[4];
+        let cpp_ms: f64 = words[5].parse().expect("a time after the scheme");
+        let got: u64 = words
+            .last()
             .and_then(|c| c.parse().ok())
             .expect("a checksum at the end of the line");
+        let (expected, rust_ms) = match scheme {
+            "intrusive" => rust_gcbench::<gcroots::Intrusive>(depth),
+            "indexed" => rust_gcbench::<gcroots::Indexed>(depth),
+            other => panic!("an unknown scheme in the C++ output: {other}"),
+        };
+        println!(
+            "gcbench depth {depth} under {scheme:<9} Rust {rust_ms:8.1} ms  C++/Rust {:.2}",
+            cpp_ms / rust_ms
+        );
         if got == expected {
-            println!("checksum matches the Rust workload's ({expected})");
+            println!("  checksum matches the Rust workload's ({expected})");
         } else {
             eprintln!("cpp_bench: checksum {got} differs from the Rust workload's {expected}");
             status = ExitCode::FAILURE;
         }
     }
     status
+}
+
+/// The Rust GCBench under `S` at `depth`: its checksum and median time
+/// over 5 runs, in milliseconds.
+fn rust_gcbench<S: gcroots::Scheme>(depth: u64) -> (u64, f64) {
+    let w = workloads::all::<S>()
+        .into_iter()
+        .find(|w| w.name == "gcbench")
+        .expect("the gcbench workload");
+    let mut checksum = 0;
+    let mut times: Vec<f64> = (0..5)
+        .map(|_| {
+            let (c, _, elapsed) = w.run_timed(depth, None).expect("GCBench fits its heap");
+            checksum = c;
+            elapsed.as_secs_f64() * 1e3
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    (checksum, times[times.len() / 2])
 }

@@ -204,7 +204,9 @@ typedef struct gcr_intrusive_root_t {
   // The heap; null while the root is empty (and then `node` means
   // nothing).
   const gcr_intrusive_heap_t *heap;
-  // The node linked into the heap's root list while `heap` is not null.
+  // The node linked into the heap's root list while `heap` is not null;
+  // uninitialised memory otherwise (an initialised root need only have
+  // `heap` written, so Rust must not assume more).
   struct gcr_intrusive_node_t node;
 } gcr_intrusive_root_t;
 

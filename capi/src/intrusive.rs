@@ -138,8 +138,10 @@ pub struct gcr_intrusive_root_t {
     /// The heap; null while the root is empty (and then `node` means
     /// nothing).
     pub heap: *const gcr_intrusive_heap_t,
-    /// The node linked into the heap's root list while `heap` is not null.
-    pub node: gcr_intrusive_node_t,
+    /// The node linked into the heap's root list while `heap` is not null;
+    /// uninitialised memory otherwise (an initialised root need only have
+    /// `heap` written, so Rust must not assume more).
+    pub node: MaybeUninit<gcr_intrusive_node_t>,
 }
 
 /// The node of a root that holds an object: a node of its heap's root

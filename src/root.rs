@@ -219,6 +219,11 @@ impl<S: Scheme> fmt::Debug for Local<'_, S> {
 /// indexed scheme a clone shares the slot (Wasmtime's `OwnedRooted`: a
 /// [`set`](Root::set) through one is seen through the other), which
 /// `Persistent<Indexed>` and `Persistent<Hybrid>` offer as `Clone`.
+///
+/// `repr(transparent)`: under the indexed and hybrid schemes it is an
+/// owned root, whose layout `gcroots_indexed::layout` gives (the C API's
+/// inline clone and unroot rely on it).
+#[repr(transparent)]
 pub struct Persistent<'r, S: Scheme>(pub(crate) S::PersistentRepr<'r>);
 
 #[cfg(feature = "indexed")]

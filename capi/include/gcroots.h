@@ -20,6 +20,15 @@
 // them is destroyed, and those roots answer GCR_ERR_DESTROYED.
 typedef struct gcr_intrusive_heap_t gcr_intrusive_heap_t;
 
+// An indexed root's size in bytes, for the header's static assertions.
+#define GCR_INDEXED_ROOT_SIZE 32
+
+// Where a liveness cell's generation starts.
+#define GCR_INDEXED_CELL_GENERATION_SHIFT 32
+
+// A liveness cell's count mask.
+#define GCR_INDEXED_CELL_COUNT_MASK 4294967295
+
 // The offsets of a root's words, in bytes, for the header's static
 // assertions: the heap, then the node's next, pprev, value and list.
 #define GCR_INTRUSIVE_ROOT_SIZE 40
@@ -132,6 +141,20 @@ typedef struct gcr_stats_t {
   size_t objects_pinned;
 } gcr_stats_t;
 
+// An owned root's handle (`gcroots_indexed::layout`): its slot's liveness
+// cell (`generation << 32 | count`, updated atomically, never freed), the
+// table and slot, and the generation it was issued with.
+typedef struct gcr_indexed_handle_t {
+  // The slot's liveness cell.
+  uint64_t *cell;
+  // The table's id.
+  uint32_t table;
+  // The slot's index.
+  uint32_t index;
+  // The occupancy's generation.
+  uint32_t generation;
+} gcr_indexed_handle_t;
+
 // A root: a handle to a slot of a heap's table. 32 bytes, aligned like a
 // pointer. All-zero bytes are an empty root, as is one that
 // [`gcr_indexed_root_init`] initialised; end a root with
@@ -145,8 +168,14 @@ typedef struct gcr_stats_t {
 // be unrooted unroots both; every later use of the other, unrooting it
 // included, is `GCR_ERR_STALE`, and touches no freed memory (the slot's
 // liveness cell is never freed).
+//
+// Its fields belong to this library and to the header's inline clone and
+// unroot (`gcroots_inline.h`).
 typedef struct gcr_indexed_root_t {
-  uint64_t _private[4];
+  // 1 while the root holds a handle, 0 while empty.
+  size_t full;
+  // The handle, while `full`; uninitialised memory otherwise.
+  struct gcr_indexed_handle_t handle;
 } gcr_indexed_root_t;
 
 // A pinned object: its data bytes stay where `data` points, and the

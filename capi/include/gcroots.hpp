@@ -252,30 +252,32 @@ class Heap {
 /// Heap.
 using Pin = BasicPin<gcr_indexed_heap_t, gcr_indexed_unpin>;
 
-/// A root: a handle to a slot of its heap's table (or nothing).
+/// A root: a handle to a slot of its heap's table (or nothing). Copying
+/// and destroying it are inline (an atomic compare-and-swap on its slot's
+/// liveness cell, gcroots_inline.h); reads are calls, with the heap.
 class Root {
   public:
-    Root() noexcept { gcr_indexed_root_init(&root_); }
+    Root() noexcept { gcr_indexed_root_init_inline(&root_); }
     Root(const Root &other) noexcept {
-        gcr_indexed_root_init(&root_);
-        gcr_indexed_root_clone(&other.root_, &root_);
+        gcr_indexed_root_init_inline(&root_);
+        gcr_indexed_root_clone_inline(&other.root_, &root_);
     }
-    Root(Root &&other) noexcept : root_(other.root_) { gcr_indexed_root_init(&other.root_); }
+    Root(Root &&other) noexcept : root_(other.root_) { gcr_indexed_root_init_inline(&other.root_); }
     Root &operator=(const Root &other) noexcept {
-        gcr_indexed_root_clone(&other.root_, &root_);
+        gcr_indexed_root_clone_inline(&other.root_, &root_);
         return *this;
     }
     Root &operator=(Root &&other) noexcept {
         if (this != &other) {
-            gcr_indexed_root_unroot(&root_);
+            gcr_indexed_root_unroot_inline(&root_);
             root_ = other.root_;
-            gcr_indexed_root_init(&other.root_);
+            gcr_indexed_root_init_inline(&other.root_);
         }
         return *this;
     }
-    ~Root() { gcr_indexed_root_unroot(&root_); }
+    ~Root() { gcr_indexed_root_unroot_inline(&root_); }
 
-    bool empty() const noexcept { return gcr_indexed_root_is_empty(&root_); }
+    bool empty() const noexcept { return gcr_indexed_root_is_empty_inline(&root_); }
     // Everything that reaches the object takes the heap.
     std::uint64_t get_u64(const Heap &heap, std::size_t offset) const {
         std::uint64_t v;

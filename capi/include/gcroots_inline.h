@@ -1,4 +1,5 @@
-/* gcroots_inline.h: the intrusive roots' operations, inline.
+/* gcroots_inline.h: the intrusive roots' operations, and the indexed
+ * roots' clone and unroot, inline.
  *
  * Included by gcroots.h (at its end); written by hand over the layouts that
  * gcroots.h declares and the Rust side asserts (gcr_intrusive_root_t,
@@ -18,6 +19,12 @@
  * before it) and `pprev` (the cell that points at it: the heap's head, or
  * the `next` of the node linked after it). Link at the head: four stores.
  * Unlink: two. Move: four, and the source left empty.
+ *
+ * An indexed root's clone and unroot are one atomic compare-and-swap each
+ * on its slot's liveness cell (gcr_indexed_handle_t; the protocol is
+ * gcroots_indexed::layout's), calling the library for a stale handle (its
+ * status and message) or a full count. Its reads stay calls: they go
+ * through the heap's table.
  *
  * Define GCROOTS_CHECK_LISTS before including gcroots.h to check the list
  * around every node these functions touch (the test builds do): a broken
@@ -277,6 +284,88 @@ static inline gcr_status_t gcr_intrusive_same_inline(const gcr_intrusive_root_t 
         return GCR_OK;
     }
     return gcr_intrusive_same(a, b, out);
+}
+
+/* ----- indexed roots: clone and unroot ---------------------------------- */
+
+#ifdef __cplusplus
+static_assert(sizeof(gcr_indexed_root_t) == GCR_INDEXED_ROOT_SIZE, "gcr_indexed_root_t's size");
+#else
+_Static_assert(sizeof(gcr_indexed_root_t) == GCR_INDEXED_ROOT_SIZE, "gcr_indexed_root_t's size");
+#endif
+
+/* Counts one more handle of `h`'s occupancy; false (nothing counted) if
+ * it ended (the handle is stale) or the count is full. */
+static inline bool gcr_indexed_acquire_(const gcr_indexed_handle_t *h) {
+    uint64_t state = __atomic_load_n(h->cell, __ATOMIC_RELAXED);
+    for (;;) {
+        uint64_t count = state & GCR_INDEXED_CELL_COUNT_MASK;
+        if ((uint32_t)(state >> GCR_INDEXED_CELL_GENERATION_SHIFT) != h->generation || count == 0 ||
+            count == GCR_INDEXED_CELL_COUNT_MASK) {
+            return false;
+        }
+        if (__atomic_compare_exchange_n(h->cell, &state, state + 1, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+            return true;
+        }
+    }
+}
+
+/* Counts one handle of `h`'s occupancy less (ending it if it was the
+ * last); false (nothing changed) if it had already ended. */
+static inline bool gcr_indexed_release_(const gcr_indexed_handle_t *h) {
+    uint64_t state = __atomic_load_n(h->cell, __ATOMIC_RELAXED);
+    for (;;) {
+        uint64_t count = state & GCR_INDEXED_CELL_COUNT_MASK;
+        if ((uint32_t)(state >> GCR_INDEXED_CELL_GENERATION_SHIFT) != h->generation || count == 0) {
+            return false;
+        }
+        uint64_t next = count == 1 ? (uint64_t)(h->generation + 1) << GCR_INDEXED_CELL_GENERATION_SHIFT : state - 1;
+        if (__atomic_compare_exchange_n(h->cell, &state, next, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+            return true;
+        }
+    }
+}
+
+/* Inline gcr_indexed_root_init. */
+static inline void gcr_indexed_root_init_inline(gcr_indexed_root_t *root) {
+    if (root != NULL) {
+        root->full = 0;
+    }
+}
+
+/* Inline gcr_indexed_root_is_empty. */
+static inline bool gcr_indexed_root_is_empty_inline(const gcr_indexed_root_t *root) {
+    return root == NULL || root->full == 0;
+}
+
+/* Inline gcr_indexed_root_unroot: GCR_OK, or the library's GCR_ERR_STALE
+ * (with its message) for a handle whose occupancy had ended. */
+static inline gcr_status_t gcr_indexed_root_unroot_inline(gcr_indexed_root_t *root) {
+    if (root == NULL || root->full == 0) {
+        return GCR_OK;
+    }
+    if (gcr_indexed_release_(&root->handle)) {
+        root->full = 0;
+        return GCR_OK;
+    }
+    return gcr_indexed_root_unroot(root);
+}
+
+/* Inline gcr_indexed_root_clone: counts the clone in, then drops what
+ * `out` held (in that order: `out` may hold the same slot). */
+static inline gcr_status_t gcr_indexed_root_clone_inline(const gcr_indexed_root_t *src, gcr_indexed_root_t *out) {
+    if (src != NULL && out != NULL && src != out && src->full != 0) {
+        gcr_indexed_handle_t h = src->handle;
+        if (gcr_indexed_acquire_(&h)) {
+            if (out->full != 0) {
+                gcr_indexed_release_(&out->handle); /* a stale handle's drop does nothing, as in Rust */
+            }
+            out->handle = h;
+            out->full = 1;
+            return GCR_OK;
+        }
+    }
+    return gcr_indexed_root_clone(src, out);
 }
 
 #endif /* GCROOTS_INLINE_H */

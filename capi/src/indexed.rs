@@ -46,10 +46,58 @@ impl core::fmt::Debug for gcr_indexed_heap_t {
 /// be unrooted unroots both; every later use of the other, unrooting it
 /// included, is `GCR_ERR_STALE`, and touches no freed memory (the slot's
 /// liveness cell is never freed).
+///
+/// Its fields belong to this library and to the header's inline clone and
+/// unroot (`gcroots_inline.h`).
 #[repr(C)]
 pub struct gcr_indexed_root_t {
-    _private: [MaybeUninit<u64>; 4],
+    /// 1 while the root holds a handle, 0 while empty.
+    pub full: usize,
+    /// The handle, while `full`; uninitialised memory otherwise.
+    pub handle: MaybeUninit<gcr_indexed_handle_t>,
 }
+
+/// An owned root's handle (`gcroots_indexed::layout`): its slot's liveness
+/// cell (`generation << 32 | count`, updated atomically, never freed), the
+/// table and slot, and the generation it was issued with.
+#[repr(C)]
+pub struct gcr_indexed_handle_t {
+    /// The slot's liveness cell.
+    pub cell: *mut u64,
+    /// The table's id.
+    pub table: u32,
+    /// The slot's index.
+    pub index: u32,
+    /// The occupancy's generation.
+    pub generation: u32,
+}
+
+impl core::fmt::Debug for gcr_indexed_handle_t {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("gcr_indexed_handle_t")
+    }
+}
+
+/// An indexed root's size in bytes, for the header's static assertions.
+pub const GCR_INDEXED_ROOT_SIZE: usize = 32;
+/// Where a liveness cell's generation starts.
+pub const GCR_INDEXED_CELL_GENERATION_SHIFT: u32 = 32;
+/// A liveness cell's count mask.
+pub const GCR_INDEXED_CELL_COUNT_MASK: u64 = 0xFFFF_FFFF;
+
+// The C layout is the Rust one (`gcroots_indexed::layout`).
+const _: () = {
+    use core::mem::offset_of;
+    use gcroots_indexed::layout;
+    assert!(size_of::<gcr_indexed_root_t>() == GCR_INDEXED_ROOT_SIZE);
+    assert!(offset_of!(gcr_indexed_root_t, handle) == offset_of!(RootRepr, root));
+    assert!(size_of::<Persistent<'static, Indexed>>() == layout::OWNED_SIZE);
+    assert!(size_of::<gcr_indexed_handle_t>() == layout::OWNED_SIZE);
+    assert!(offset_of!(gcr_indexed_handle_t, cell) == layout::OWNED_CELL);
+    assert!(offset_of!(gcr_indexed_handle_t, generation) == layout::OWNED_GENERATION);
+    assert!(GCR_INDEXED_CELL_GENERATION_SHIFT == layout::CELL_GENERATION_SHIFT);
+    assert!(GCR_INDEXED_CELL_COUNT_MASK == layout::CELL_COUNT_MASK);
+};
 
 impl core::fmt::Debug for gcr_indexed_root_t {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

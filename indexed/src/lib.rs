@@ -79,6 +79,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod error;
+pub mod layout;
 mod lifo;
 mod owned;
 mod slab;

@@ -47,12 +47,13 @@ use crate::error::{HandleError, TableId};
 /// The liveness cell of a slot: `generation << 32 | count`. Immortal
 /// (`&'static`), see the module documentation.
 #[derive(Debug)]
+#[repr(transparent)]
 pub(crate) struct Cell(AtomicU64);
 
-const COUNT: u64 = u32::MAX as u64;
+const COUNT: u64 = crate::layout::CELL_COUNT_MASK;
 
 fn generation_of(state: u64) -> u32 {
-    (state >> 32) as u32
+    (state >> crate::layout::CELL_GENERATION_SHIFT) as u32
 }
 
 impl Cell {
@@ -158,7 +159,7 @@ impl Cell {
             let last = state & COUNT == 1;
             let next = if last {
                 // Below the last generation (`start`): no wrap.
-                u64::from(generation + 1) << 32
+                u64::from(generation + 1) << crate::layout::CELL_GENERATION_SHIFT
             } else {
                 state - 1
             };
@@ -381,6 +382,7 @@ impl<V> Drop for OwnedSlab<V> {
 /// What an owned handle is: its table, slot, cell and generation. (Public
 /// only to the sealed vector-handle trait; not nameable outside the crate.)
 #[derive(Debug)]
+#[repr(C)]
 pub struct Handle {
     pub(crate) cell: &'static Cell,
     pub(crate) table: TableId,
@@ -434,6 +436,7 @@ impl Drop for Handle {
 /// after either twin is dropped, the other reads as
 /// [`HandleError::Stale`] and its drop does nothing.
 #[derive(Clone, Debug)]
+#[repr(transparent)]
 pub struct OwnedRoot(pub(crate) Handle);
 
 impl OwnedRoot {

@@ -7,7 +7,8 @@
  *
  * Built twice: against the library's functions, and with GCROOTS_INLINE
  * defined, against the header's inline ones (gcroots_inline.h), each
- * intrusive root operation below then naming its `_inline` twin. */
+ * intrusive root operation and each indexed clone, unroot, init and
+ * emptiness test below then naming its `_inline` twin. */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,10 @@
 #define gcr_intrusive_get_field gcr_intrusive_get_field_inline
 #define gcr_intrusive_set_field gcr_intrusive_set_field_inline
 #define gcr_intrusive_same gcr_intrusive_same_inline
+#define gcr_indexed_root_init gcr_indexed_root_init_inline
+#define gcr_indexed_root_is_empty gcr_indexed_root_is_empty_inline
+#define gcr_indexed_root_clone gcr_indexed_root_clone_inline
+#define gcr_indexed_root_unroot gcr_indexed_root_unroot_inline
 #endif
 
 static int failures = 0;

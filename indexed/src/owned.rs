@@ -517,7 +517,7 @@ mod tests {
         let a = handle(s.insert(1u64));
         let b = handle(s.insert(2u64));
         assert_eq!(s.get(a.index, b.cell, b.generation), None);
-        assert_eq!(s.get(a.index, a.cell, b.generation.wrapping_add(1)), None);
+        assert_eq!(s.get(a.index, a.cell, a.generation.wrapping_add(1)), None);
     }
 
     #[test]

@@ -253,6 +253,23 @@ fn load(p: &usize) -> usize {
     *p
 }
 
+/// Adds `S`'s `collect/n` benchmark to `g`, named after the scheme (with
+/// `_mr` in a mark-region heap).
+fn collect_bench<S: Scheme>(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    n: usize,
+    mark_region: bool,
+) {
+    let name = if mark_region {
+        format!("{}_mr", S::NAME)
+    } else {
+        S::NAME.to_owned()
+    };
+    g.bench_function(BenchmarkId::new(name, n), |b| {
+        b.iter_custom(|iters| collect_with_roots::<S>(n, mark_region, iters))
+    });
+}
+
 /// Times `collections` collections of a heap (semispace, or mark-region
 /// if `mark_region`) holding `n` persistent roots, each to its own
 /// `{1 field, 8 bytes}` object.
@@ -300,25 +317,13 @@ fn collect(c: &mut Criterion) {
                 black_box(&mut dst);
             })
         });
-        g.bench_function(BenchmarkId::new("intrusive", n), |b| {
-            b.iter_custom(|iters| collect_with_roots::<Intrusive>(n, false, iters))
-        });
-        g.bench_function(BenchmarkId::new("indexed", n), |b| {
-            b.iter_custom(|iters| collect_with_roots::<Indexed>(n, false, iters))
-        });
-        g.bench_function(BenchmarkId::new("hybrid", n), |b| {
-            b.iter_custom(|iters| collect_with_roots::<Hybrid>(n, false, iters))
-        });
-        // The same collections in a mark-region heap: marked in place.
-        g.bench_function(BenchmarkId::new("intrusive_mr", n), |b| {
-            b.iter_custom(|iters| collect_with_roots::<Intrusive>(n, true, iters))
-        });
-        g.bench_function(BenchmarkId::new("indexed_mr", n), |b| {
-            b.iter_custom(|iters| collect_with_roots::<Indexed>(n, true, iters))
-        });
-        g.bench_function(BenchmarkId::new("hybrid_mr", n), |b| {
-            b.iter_custom(|iters| collect_with_roots::<Hybrid>(n, true, iters))
-        });
+        // Each scheme in a semispace heap, then the same collections in a
+        // mark-region heap (`*_mr`: marked in place).
+        for mark_region in [false, true] {
+            collect_bench::<Intrusive>(&mut g, n, mark_region);
+            collect_bench::<Indexed>(&mut g, n, mark_region);
+            collect_bench::<Hybrid>(&mut g, n, mark_region);
+        }
         g.finish();
     }
 }

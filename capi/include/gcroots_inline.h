@@ -122,6 +122,36 @@ static inline size_t gcr_object_bytes_(uint64_t header) {
     return (size_t)((header >> GCR_OBJECT_BYTES_SHIFT) & GCR_OBJECT_BYTES_MASK);
 }
 
+/* The address of `len` data bytes at `offset` in the object `r` holds,
+ * when the inline path may reach them (gcr_intrusive_object_, a live
+ * header, the bytes within the object's data); NULL otherwise. */
+static inline unsigned char *gcr_intrusive_data_(const gcr_intrusive_root_t *r, size_t offset, size_t len) {
+    uint64_t *obj = gcr_intrusive_object_(r);
+    if (obj == NULL) {
+        return NULL;
+    }
+    uint64_t header = obj[0];
+    size_t bytes = gcr_object_bytes_(header);
+    if (!gcr_object_live_(header) || offset > bytes || bytes - offset < len) {
+        return NULL;
+    }
+    return (unsigned char *)(obj + 1 + gcr_object_fields_(header)) + offset;
+}
+
+/* The address of reference field `i` of the object `r` holds, when the
+ * inline path may reach it; NULL otherwise. */
+static inline uint64_t *gcr_intrusive_field_(const gcr_intrusive_root_t *r, size_t i) {
+    uint64_t *obj = gcr_intrusive_object_(r);
+    if (obj == NULL) {
+        return NULL;
+    }
+    uint64_t header = obj[0];
+    if (!gcr_object_live_(header) || i >= gcr_object_fields_(header)) {
+        return NULL;
+    }
+    return obj + 1 + i;
+}
+
 /* Inline gcr_intrusive_root_init. */
 static inline void gcr_intrusive_root_init_inline(gcr_intrusive_root_t *root) {
     if (root != NULL) {
@@ -208,14 +238,10 @@ static inline void gcr_intrusive_root_move_inline(gcr_intrusive_root_t *dst, gcr
 /* Inline gcr_intrusive_get_u64. */
 static inline gcr_status_t gcr_intrusive_get_u64_inline(const gcr_intrusive_root_t *root, size_t offset,
                                                         uint64_t *out) {
-    const uint64_t *obj = gcr_intrusive_object_(root);
-    if (obj != NULL && out != NULL) {
-        uint64_t header = obj[0];
-        size_t bytes = gcr_object_bytes_(header);
-        if (gcr_object_live_(header) && offset <= bytes && bytes - offset >= 8) {
-            memcpy(out, (const unsigned char *)(obj + 1 + gcr_object_fields_(header)) + offset, 8);
-            return GCR_OK;
-        }
+    const unsigned char *data = gcr_intrusive_data_(root, offset, 8);
+    if (data != NULL && out != NULL) {
+        memcpy(out, data, 8);
+        return GCR_OK;
     }
     return gcr_intrusive_get_u64(root, offset, out);
 }
@@ -223,14 +249,10 @@ static inline gcr_status_t gcr_intrusive_get_u64_inline(const gcr_intrusive_root
 /* Inline gcr_intrusive_set_u64. */
 static inline gcr_status_t gcr_intrusive_set_u64_inline(const gcr_intrusive_root_t *root, size_t offset,
                                                         uint64_t value) {
-    uint64_t *obj = gcr_intrusive_object_(root);
-    if (obj != NULL) {
-        uint64_t header = obj[0];
-        size_t bytes = gcr_object_bytes_(header);
-        if (gcr_object_live_(header) && offset <= bytes && bytes - offset >= 8) {
-            memcpy((unsigned char *)(obj + 1 + gcr_object_fields_(header)) + offset, &value, 8);
-            return GCR_OK;
-        }
+    unsigned char *data = gcr_intrusive_data_(root, offset, 8);
+    if (data != NULL) {
+        memcpy(data, &value, 8);
+        return GCR_OK;
     }
     return gcr_intrusive_set_u64(root, offset, value);
 }
@@ -238,18 +260,15 @@ static inline gcr_status_t gcr_intrusive_set_u64_inline(const gcr_intrusive_root
 /* Inline gcr_intrusive_get_field. `out` may be `root`. */
 static inline gcr_status_t gcr_intrusive_get_field_inline(const gcr_intrusive_root_t *root, size_t i,
                                                           gcr_intrusive_root_t *out) {
-    const uint64_t *obj = gcr_intrusive_object_(root);
-    if (obj != NULL && out != NULL) {
-        uint64_t header = obj[0];
-        if (gcr_object_live_(header) && i < gcr_object_fields_(header)) {
-            const gcr_intrusive_heap_t *heap = root->heap;
-            size_t value = (size_t)obj[1 + i];
-            gcr_intrusive_root_destroy_inline(out);
-            if (value != 0) {
-                gcr_intrusive_link_(out, heap, value);
-            }
-            return GCR_OK;
+    const uint64_t *field = gcr_intrusive_field_(root, i);
+    if (field != NULL && out != NULL) {
+        const gcr_intrusive_heap_t *heap = root->heap;
+        size_t value = (size_t)*field;
+        gcr_intrusive_root_destroy_inline(out);
+        if (value != 0) {
+            gcr_intrusive_link_(out, heap, value);
         }
+        return GCR_OK;
     }
     return gcr_intrusive_get_field(root, i, out);
 }
@@ -258,18 +277,15 @@ static inline gcr_status_t gcr_intrusive_get_field_inline(const gcr_intrusive_ro
  * call (the write barrier). */
 static inline gcr_status_t gcr_intrusive_set_field_inline(const gcr_intrusive_root_t *root, size_t i,
                                                           const gcr_intrusive_root_t *value) {
-    uint64_t *obj = gcr_intrusive_object_(root);
-    if (obj != NULL && !gcr_intrusive_heap_inline_(root->heap)->barrier) {
-        uint64_t header = obj[0];
-        if (gcr_object_live_(header) && i < gcr_object_fields_(header)) {
-            if (value == NULL || value->heap == NULL) {
-                obj[1 + i] = 0;
-                return GCR_OK;
-            }
-            if (value->heap == root->heap && gcr_intrusive_object_(value) != NULL) {
-                obj[1 + i] = (uint64_t)value->node.value;
-                return GCR_OK;
-            }
+    uint64_t *field = gcr_intrusive_field_(root, i);
+    if (field != NULL && !gcr_intrusive_heap_inline_(root->heap)->barrier) {
+        if (value == NULL || value->heap == NULL) {
+            *field = 0;
+            return GCR_OK;
+        }
+        if (value->heap == root->heap && gcr_intrusive_object_(value) != NULL) {
+            *field = (uint64_t)value->node.value;
+            return GCR_OK;
         }
     }
     return gcr_intrusive_set_field(root, i, value);

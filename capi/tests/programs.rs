@@ -157,21 +157,20 @@ fn program(name: &str) -> PathBuf {
 /// `gcr_last_error`), so stderr stays empty.
 #[test]
 fn the_c_api_from_c() {
-    c_api_suite(build("CC", "cc", "c11", &[program("c_api.c")], "c_api"));
+    c_api_suite(c_api("c_api", false));
 }
 
-/// The same suite against the header's inline intrusive functions.
+/// The same suite against the header's inline functions.
 #[test]
 fn the_c_api_from_c_inline() {
-    let exe = build_with(
-        "CC",
-        "cc",
-        "c11",
-        &[program("c_api.c")],
-        "c_api_inline",
-        &["GCROOTS_INLINE"],
-    );
-    c_api_suite(exe);
+    c_api_suite(c_api("c_api_inline", true));
+}
+
+/// `c_api.c` built as `name`, against the library's functions or (with
+/// `GCROOTS_INLINE`) the header's inline ones.
+fn c_api(name: &str, inline: bool) -> PathBuf {
+    let defines: &[&str] = if inline { &["GCROOTS_INLINE"] } else { &[] };
+    build_with("CC", "cc", "c11", &[program("c_api.c")], name, defines)
 }
 
 fn c_api_suite(exe: PathBuf) {
@@ -190,24 +189,8 @@ fn a_root_moved_by_memcpy_aborts_with_a_message() {
         return; // an abort is what this checks: nothing for valgrind to add
     }
     // A binary of its own: the tests run in parallel.
-    for (exe, inline) in [
-        (
-            build("CC", "cc", "c11", &[program("c_api.c")], "c_api_memcpy"),
-            false,
-        ),
-        (
-            build_with(
-                "CC",
-                "cc",
-                "c11",
-                &[program("c_api.c")],
-                "c_api_memcpy_inline",
-                &["GCROOTS_INLINE"],
-            ),
-            true,
-        ),
-    ] {
-        aborts_on_the_moved_root(&exe, inline);
+    for (name, inline) in [("c_api_memcpy", false), ("c_api_memcpy_inline", true)] {
+        aborts_on_the_moved_root(&c_api(name, inline), inline);
     }
 }
 

@@ -77,7 +77,7 @@ impl Cell {
                 break;
             }
             // An occupancy never has the last generation (`start`).
-            let next = u64::from(generation_of(state) + 1) << 32;
+            let next = u64::from(generation_of(state) + 1) << crate::layout::CELL_GENERATION_SHIFT;
             match self
                 .0
                 .compare_exchange_weak(state, next, Ordering::AcqRel, Ordering::Relaxed)
@@ -107,8 +107,10 @@ impl Cell {
         debug_assert!(generation != u32::MAX, "a spent cell");
         // No handle of this generation exists yet, and every older handle
         // fails its swap on the generation: a store is enough.
-        self.0
-            .store(u64::from(generation) << 32 | 1, Ordering::Release);
+        self.0.store(
+            u64::from(generation) << crate::layout::CELL_GENERATION_SHIFT | 1,
+            Ordering::Release,
+        );
         generation
     }
 

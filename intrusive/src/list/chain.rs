@@ -32,11 +32,12 @@ pub(crate) struct Node<V> {
 }
 
 impl<V> Node<V> {
-    /// The `pprev` of a node in no chain. Never a cell's address (it is
-    /// the alignment of a pointer, in the null page), only compared.
+    /// The `pprev` of a node in no chain: [`UNLINKED`](crate::layout::UNLINKED),
+    /// never a cell's address (it is the alignment of a pointer, in the
+    /// null page), only compared.
     #[inline(always)]
-    fn unlinked() -> *const Cell<*const Node<V>> {
-        ptr::dangling()
+    const fn unlinked() -> *const Cell<*const Node<V>> {
+        ptr::without_provenance(crate::layout::UNLINKED)
     }
 
     /// A node holding `value`, in no chain.
@@ -44,7 +45,7 @@ impl<V> Node<V> {
     pub(crate) const fn new(value: V) -> Self {
         Node {
             next: Cell::new(ptr::null()),
-            pprev: Cell::new(ptr::dangling()),
+            pprev: Cell::new(Self::unlinked()),
             value: UnsafeCell::new(value),
         }
     }

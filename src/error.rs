@@ -148,6 +148,17 @@ pub enum HeapError {
     RootsInUse,
     /// The configuration is inconsistent; the message says how.
     Config(&'static str),
+    /// The scheme needs a heap that can pin an object where it finds it,
+    /// and the mode cannot: the conservative scheme keeps every object the
+    /// stack points to where it is, which the mark-region mode without a
+    /// nursery does (a copying space moves everything, a nursery is
+    /// emptied by moving).
+    CannotPin {
+        /// The scheme ([`Scheme::NAME`](crate::Scheme::NAME)).
+        scheme: &'static str,
+        /// The heap's mode ([`Config::mode`](crate::Config::mode)).
+        mode: &'static str,
+    },
     /// The system allocator refused the initial semispaces.
     System {
         /// The semispace size that could not be allocated, in bytes.
@@ -162,6 +173,12 @@ impl fmt::Display for HeapError {
                 "these Roots already serve another heap; create a new Roots for each heap",
             ),
             HeapError::Config(why) => write!(f, "invalid heap configuration: {why}"),
+            HeapError::CannotPin { scheme, mode } => write!(
+                f,
+                "the {scheme} scheme pins every object the stack points to, and a {mode} heap \
+                 moves objects it cannot leave in place: use Config::mark_region() without a \
+                 nursery"
+            ),
             HeapError::System { bytes } => {
                 write!(
                     f,

@@ -100,9 +100,25 @@
 // it is this crate's rule whatever workspace builds it.
 #![deny(unsafe_op_in_unsafe_fn)]
 
-#[cfg(not(any(feature = "intrusive", feature = "indexed", feature = "hybrid")))]
+#[cfg(not(any(
+    feature = "intrusive",
+    feature = "indexed",
+    feature = "hybrid",
+    feature = "conservative"
+)))]
 compile_error!(
-    "gcroots: no rooting scheme selected. Enable the `intrusive`, `indexed` or `hybrid` feature, or any of them together (the default: all three)."
+    "gcroots: no rooting scheme selected. Enable the `intrusive`, `indexed`, `hybrid` or `conservative` feature, or any of them together (the default: all four)."
+);
+
+#[cfg(all(
+    feature = "conservative",
+    not(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    ))
+))]
+compile_error!(
+    "gcroots: the `conservative` feature scans the native stack, which gcroots does on x86-64 and AArch64 Linux only. Disable it on this target: `default-features = false, features = [\"intrusive\", \"indexed\", \"hybrid\"]`."
 );
 
 pub mod audit;
@@ -123,6 +139,8 @@ mod scheme;
 mod schemes;
 mod scope;
 mod spaces;
+#[cfg(all(feature = "conservative", not(miri)))]
+mod stack;
 mod stats;
 mod vec;
 mod verify;
@@ -139,6 +157,8 @@ pub use reference::Ref;
 pub use root::{Local, Persistent, Root};
 pub use roots::Roots;
 pub use scheme::Scheme;
+#[cfg(all(feature = "conservative", not(miri)))]
+pub use schemes::conservative::Conservative;
 #[cfg(feature = "hybrid")]
 pub use schemes::hybrid::Hybrid;
 #[cfg(feature = "indexed")]
@@ -171,6 +191,17 @@ pub type Selected = Intrusive;
     not(feature = "intrusive")
 ))]
 pub type Selected = Hybrid;
+
+/// The scheme the features select: with `conservative` the only one on,
+/// [`Conservative`].
+#[cfg(all(
+    feature = "conservative",
+    not(miri),
+    not(feature = "hybrid"),
+    not(feature = "indexed"),
+    not(feature = "intrusive")
+))]
+pub type Selected = Conservative;
 
 /// What [`root!`] expands to. Not public API: public only because a macro
 /// expands in the caller's crate.

@@ -226,44 +226,41 @@ impl<S: Scheme> fmt::Debug for Local<'_, S> {
 #[repr(transparent)]
 pub struct Persistent<'r, S: Scheme>(pub(crate) S::PersistentRepr<'r>);
 
-#[cfg(feature = "indexed")]
-impl Clone for Persistent<'_, crate::Indexed> {
-    /// Another handle to the same root (Wasmtime's `OwnedRooted::clone`):
-    /// the object stays rooted until every clone is dropped, and a
-    /// [`set`](Root::set) through one is seen through the others.
-    fn clone(&self) -> Self {
-        Persistent(self.0.clone())
-    }
+/// `Clone` and `is_rooted` for the schemes whose long-lived roots are
+/// owned roots of the indexed crate's table.
+macro_rules! owned_persistent {
+    ($($(#[$cfg:meta])* $scheme:ty;)*) => {$(
+        $(#[$cfg])*
+        impl Clone for Persistent<'_, $scheme> {
+            /// Another handle to the same root (Wasmtime's
+            /// `OwnedRooted::clone`): the object stays rooted until every
+            /// clone is dropped, and a [`set`](Root::set) through one is
+            /// seen through the others.
+            fn clone(&self) -> Self {
+                Persistent(self.0.clone())
+            }
+        }
+
+        $(#[$cfg])*
+        impl Persistent<'_, $scheme> {
+            /// Whether this handle still roots its object: always, for a
+            /// handle safe Rust holds. False only for a copy of a handle's
+            /// bytes (made by C, or `unsafe` code) once it or its twin was
+            /// dropped: the count of handles does not know such a copy, so
+            /// the first of the two drops unrooted the object, and the
+            /// other handle reads as [`RootError::Unrooted`]. Needs no
+            /// heap.
+            pub fn is_rooted(&self) -> bool {
+                self.0.is_live()
+            }
+        }
+    )*};
 }
 
-#[cfg(feature = "indexed")]
-impl Persistent<'_, crate::Indexed> {
-    /// Whether this handle still roots its object: always, for a handle
-    /// safe Rust holds. False only for a copy of a handle's bytes (made by
-    /// C, or `unsafe` code) once it or its twin was dropped: the count of
-    /// handles does not know such a copy, so the first of the two drops
-    /// unrooted the object, and the other handle reads as
-    /// [`RootError::Unrooted`]. Needs no heap.
-    pub fn is_rooted(&self) -> bool {
-        self.0.is_live()
-    }
-}
-
-#[cfg(feature = "hybrid")]
-impl Persistent<'_, crate::Hybrid> {
-    /// As for the indexed scheme's [`Persistent::is_rooted`].
-    pub fn is_rooted(&self) -> bool {
-        self.0.is_live()
-    }
-}
-
-#[cfg(feature = "hybrid")]
-impl Clone for Persistent<'_, crate::Hybrid> {
-    /// As for the indexed scheme: the hybrid scheme's long-lived roots are
-    /// its owned roots.
-    fn clone(&self) -> Self {
-        Persistent(self.0.clone())
-    }
+owned_persistent! {
+    #[cfg(feature = "indexed")] crate::Indexed;
+    #[cfg(feature = "hybrid")] crate::Hybrid;
+    #[cfg(all(feature = "conservative", not(miri)))] crate::Conservative;
 }
 
 impl<S: Scheme> sealed_root::Sealed<S> for Persistent<'_, S> {}

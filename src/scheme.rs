@@ -24,15 +24,17 @@
 //! [`RootSetMut`]); each scheme reads the part it keeps.
 
 /// A rooting scheme: `Intrusive` (roots linked into a list the collector
-/// walks), `Indexed` (roots as checked indices into a table) or `Hybrid`
-/// (intrusive stack roots, indexed long-lived roots), each behind the
-/// feature of its name. Code generic over `S: Scheme` runs unchanged under
+/// walks), `Indexed` (roots as checked indices into a table), `Hybrid`
+/// (intrusive stack roots, indexed long-lived roots) or `Conservative`
+/// (stack roots found by scanning the stack, indexed long-lived roots),
+/// each behind the feature of its name. Code generic over `S: Scheme` runs unchanged under
 /// every one, in every heap mode.
 ///
 /// Sealed: the heap relies on the scheme's operations to keep every root
 /// current, so only this crate implements it.
 pub trait Scheme: sealed::Bindings {
-    /// A short name for reports: `"intrusive"` or `"indexed"`.
+    /// A short name for reports: `"intrusive"`, `"indexed"`, `"hybrid"` or
+    /// `"conservative"`.
     const NAME: &'static str;
 }
 
@@ -133,6 +135,13 @@ pub(crate) mod sealed {
         type VecRef<'a>: Copy;
         /// Where a scope began.
         type Mark: Copy;
+
+        /// Whether the scheme's stack roots are found by scanning the
+        /// thread's stack (the conservative scheme), not by
+        /// [`trace`](Self::trace): the heap then scans before each
+        /// collection and pins what the stack points to, and refuses a
+        /// mode that cannot pin.
+        const CONSERVATIVE: bool = false;
 
         /// An empty table, for a new heap.
         fn new_table() -> Self::Table;

@@ -30,6 +30,24 @@ pub struct Stats {
     pub evacuating_collections: u64,
     /// Objects pinned now ([`Heap::pin`](crate::Heap::pin)).
     pub objects_pinned: usize,
+    /// Objects that full collections of a mark-region heap kept (marked in
+    /// place, evacuated, promoted or large), summed over the collections:
+    /// an object live across three collections counts three times.
+    pub objects_kept: u64,
+    /// Conservative scheme: bytes of stack (and spilled registers excluded)
+    /// that collections read, summed over the collections.
+    pub stack_bytes_scanned: u64,
+    /// Conservative scheme: the words read from the stack and the
+    /// registers that pointed into an object (*ambiguous roots*), summed
+    /// over the collections; several words may point into one object.
+    pub ambiguous_words: u64,
+    /// Conservative scheme: the objects that collections kept in place
+    /// because a stack word pointed into them and that they could
+    /// otherwise have moved, summed over the collections (compare with
+    /// [`objects_kept`](Self::objects_kept)).
+    pub objects_pinned_by_stack: u64,
+    /// Conservative scheme: the bytes of those objects.
+    pub bytes_pinned_by_stack: u64,
     /// The most memory the heap's spaces held at the end of a collection,
     /// counting what they have written to (and so made resident): both
     /// semispaces, the nursery, a mark-region space's used blocks, the

@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::panic_message;
+use common::{check_used, panic_message, stack_roots};
 use gcroots::{
     AllocError, Config, Heap, HeapError, LARGE_OBJECT_BYTES, MAX_BYTES, MAX_FIELDS, Persistent,
     PinError, Ref, Root, RootError, RootVec, Roots, Scheme, Shape, SpaceKind, root, root_vec,
@@ -201,7 +201,11 @@ fn large_objects_stay_put_and_are_freed_when_unreachable<S: Scheme>(config: Conf
         let with_big = heap.used_bytes();
         drop(big);
         heap.collect();
-        assert_eq!(with_big - heap.used_bytes(), big_shape_bytes(big_shape));
+        check_used::<S>(
+            heap.used_bytes(),
+            with_big - big_shape_bytes(big_shape),
+            "the big object is freed",
+        );
     });
 }
 
@@ -256,10 +260,10 @@ fn unreachable_objects_are_reclaimed<S: Scheme>(config: Config) {
         }
         heap.collect();
         let live = heap.used_bytes();
-        assert_eq!(
+        check_used::<S>(
             live,
             heap.get(&keep).size_bytes(),
-            "only the rooted object survives"
+            "only the rooted object survives",
         );
         assert_eq!(heap.stats().live_bytes_after_gc, live);
     });
@@ -355,7 +359,7 @@ fn many_simultaneous_stack_roots<S: Scheme>(config: Config) {
     fn nest<S: Scheme>(heap: &mut Heap<'_, S>, depth: u64, total: u64) -> u64 {
         if depth == total {
             heap.collect();
-            return heap.root_count() as u64;
+            return (heap.root_count() + total as usize - stack_roots::<S>(total as usize)) as u64;
         }
         root!(heap, let r = heap.alloc(CELL).unwrap());
         heap.get(&r).write_u64(0, depth);
@@ -405,7 +409,7 @@ fn hundred_thousand_persistent_roots<S: Scheme>(config: Config) {
         }
         assert_eq!(heap.root_count(), 0);
         heap.collect();
-        assert_eq!(heap.used_bytes(), 0, "nothing is traced once dropped");
+        check_used::<S>(heap.used_bytes(), 0, "nothing is traced once dropped");
     });
 }
 
@@ -430,7 +434,7 @@ fn nested_scopes_keep_outer_roots<S: Scheme>(config: Config) {
         }
         outer.collect();
         assert_eq!(outer.get(&a).read_u64(0), 1);
-        assert_eq!(outer.used_bytes(), outer.get(&a).size_bytes());
+        check_used::<S>(outer.used_bytes(), outer.get(&a).size_bytes(), "a only");
     });
 }
 
@@ -442,9 +446,13 @@ fn scoped_roots_end_with_their_scope<S: Scheme>(config: Config) {
             let mut scope = heap.scope();
             root!(scope, let _tmp = scope.alloc(PAIR).unwrap());
         }
-        assert_eq!(heap.root_count(), 1, "every scope released its root");
+        assert_eq!(
+            heap.root_count(),
+            stack_roots::<S>(1),
+            "every scope released its root"
+        );
         heap.collect();
-        assert_eq!(heap.used_bytes(), heap.get(&keep).size_bytes());
+        check_used::<S>(heap.used_bytes(), heap.get(&keep).size_bytes(), "keep only");
     });
 }
 
@@ -475,10 +483,10 @@ fn persistent_roots_released_in_random_order<S: Scheme>(config: Config) {
                 for &j in &left {
                     assert_eq!(heap.get(roots[j].as_ref().unwrap()).read_u64(0), j as u64);
                 }
-                assert_eq!(
+                check_used::<S>(
                     heap.used_bytes(),
                     left.len() * 24,
-                    "released roots leave garbage"
+                    "released roots leave garbage",
                 );
             }
         }
@@ -521,10 +529,10 @@ fn setting_a_root_moves_it_to_another_object<S: Scheme>(config: Config) {
         r.set(big);
         heap.collect();
         assert_eq!(heap.get(&r).read_u64(0), 42);
-        assert_eq!(
+        check_used::<S>(
             heap.used_bytes(),
             808,
-            "the first object ({first} bytes) is garbage now"
+            &format!("the first object ({first} bytes) is garbage now"),
         );
     });
 }
@@ -636,7 +644,7 @@ fn clearing_a_field_makes_its_object_garbage<S: Scheme>(config: Config) {
         assert_eq!(heap.used_bytes(), 24 + 808);
         heap.get(&parent).set_field(0, None);
         heap.collect();
-        assert_eq!(heap.used_bytes(), 24);
+        check_used::<S>(heap.used_bytes(), 24, "the child is garbage");
     });
 }
 
@@ -770,9 +778,24 @@ fn heap_at_its_limit_recovers_when_roots_are_released<S: Scheme>(config: Config)
         for p in held.drain(..16) {
             heap.release(p).unwrap();
         }
+        let mut refused = 0;
         for _ in 0..16 {
-            held.push(set.persist(heap.alloc(Shape::new(0, 248)).unwrap()));
+            match heap.alloc(Shape::new(0, 248)) {
+                Ok(o) => held.push(set.persist(o)),
+                Err(e) => {
+                    assert!(matches!(e, AllocError::OutOfMemory { .. }), "{e}");
+                    refused += 1;
+                }
+            }
         }
+        // Under the conservative scheme a stale stack word may keep a
+        // released object (one or two, measured): the heap recovers all
+        // the same, with that much less room.
+        let allowed = if common::needs_pinning::<S>() { 4 } else { 0 };
+        assert!(
+            refused <= allowed,
+            "{refused} of 16 refused after releasing 16"
+        );
         for p in held {
             heap.release(p).unwrap();
         }
@@ -791,10 +814,16 @@ fn stats_count_what_the_collector_did<S: Scheme>(config: Config) {
         assert_eq!(s.collections, before.collections + 1);
         assert_eq!(s.objects_allocated, 3);
         assert_eq!(s.bytes_allocated, 24 + 24 + 32);
-        assert_eq!(kept_bytes(&before, &s), 48);
-        assert_eq!(s.roots_scanned - before.roots_scanned, 2);
-        assert_eq!(s.live_bytes_after_gc, 48);
-        assert_eq!(s.used_bytes, 48);
+        check_used::<S>(kept_bytes(&before, &s) as usize, 48, "kept");
+        // The conservative scheme counts each object a stack word points
+        // into as a root.
+        check_used::<S>(
+            (s.roots_scanned - before.roots_scanned) as usize,
+            2,
+            "roots",
+        );
+        check_used::<S>(s.live_bytes_after_gc, 48, "live");
+        check_used::<S>(s.used_bytes, 48, "used");
         if stress {
             assert_eq!(
                 before.collections, 3,
@@ -945,8 +974,12 @@ fn collecting_with_no_roots_empties_the_heap<S: Scheme>(config: Config) {
             heap.alloc(PAIR).unwrap();
         }
         heap.collect();
-        assert_eq!(heap.used_bytes(), 0);
-        assert_eq!(kept_bytes(&gcroots::Stats::default(), &heap.stats()), 0);
+        check_used::<S>(heap.used_bytes(), 0, "no roots");
+        check_used::<S>(
+            kept_bytes(&gcroots::Stats::default(), &heap.stats()) as usize,
+            0,
+            "kept",
+        );
     });
 }
 
@@ -959,16 +992,16 @@ fn root_count_tracks_live_roots<S: Scheme>(config: Config) {
             let mut inner = scope.scope();
             root!(inner, let _b = inner.alloc(CELL).unwrap());
             root!(inner, let _c = inner.get(&a));
-            assert_eq!(inner.root_count(), 3);
+            assert_eq!(inner.root_count(), stack_roots::<S>(3));
         }
-        assert_eq!(scope.root_count(), 1);
+        assert_eq!(scope.root_count(), stack_roots::<S>(1));
         let p = {
             let r = scope.get(&a);
             scope.persist(r)
         };
-        assert_eq!(scope.root_count(), 2);
+        assert_eq!(scope.root_count(), 1 + stack_roots::<S>(1));
         scope.release(p).unwrap();
-        assert_eq!(scope.root_count(), 1);
+        assert_eq!(scope.root_count(), stack_roots::<S>(1));
     });
 }
 
@@ -1010,11 +1043,11 @@ fn dropped_persistent_roots_unroot_their_objects<S: Scheme>(config: Config) {
             "a dropped root no longer counts"
         );
         heap.collect();
-        assert_eq!(heap.used_bytes(), heap.get(&q).size_bytes());
+        check_used::<S>(heap.used_bytes(), heap.get(&q).size_bytes(), "q only");
         drop(q);
         heap.collect();
         assert_eq!(heap.root_count(), before);
-        assert_eq!(heap.used_bytes(), 0);
+        check_used::<S>(heap.used_bytes(), 0, "every root dropped");
     });
 }
 
@@ -1044,7 +1077,8 @@ fn persistent_roots_dropped_on_an_error_path_unroot<S: Scheme>(config: Config) {
         assert_eq!(heap.root_count(), 5);
         drop(held);
         heap.collect();
-        assert_eq!((heap.root_count(), heap.used_bytes()), (0, 0));
+        assert_eq!(heap.root_count(), 0);
+        check_used::<S>(heap.used_bytes(), 0, "every root dropped");
     });
 }
 
@@ -1082,7 +1116,8 @@ fn persistent_roots_in_a_host_struct<S: Scheme>(config: Config) {
         assert_eq!(moved.name, "host");
         drop(moved);
         heap.collect();
-        assert_eq!((heap.root_count(), heap.used_bytes()), (0, 0));
+        assert_eq!(heap.root_count(), 0);
+        check_used::<S>(heap.used_bytes(), 0, "every root dropped");
     });
 }
 
@@ -1166,11 +1201,11 @@ fn vector_roots_end_with_their_scope<S: Scheme>(config: Config) {
                 let c = scope.alloc(CELL).unwrap();
                 v.push(c);
             }
-            assert_eq!(scope.root_count(), 2);
+            assert_eq!(scope.root_count(), 1 + stack_roots::<S>(1));
         }
         heap.collect();
-        assert_eq!(heap.root_count(), 1);
-        assert_eq!(heap.used_bytes(), heap.get(&keep).size_bytes());
+        assert_eq!(heap.root_count(), stack_roots::<S>(1));
+        check_used::<S>(heap.used_bytes(), heap.get(&keep).size_bytes(), "keep only");
     });
 }
 
@@ -1198,7 +1233,7 @@ fn vector_operations_at_the_edges<S: Scheme>(config: Config) {
         v.clear(&scope);
         assert_eq!(v.len(&scope), 0);
         scope.collect();
-        assert_eq!(scope.used_bytes(), 0, "a cleared vector roots nothing");
+        check_used::<S>(scope.used_bytes(), 0, "a cleared vector roots nothing");
     });
 }
 
@@ -1230,7 +1265,7 @@ fn persistent_vector_roots_live_until_dropped<S: Scheme>(config: Config) {
         drop(v);
         assert_eq!(heap.root_count(), 0);
         heap.collect();
-        assert_eq!(heap.used_bytes(), 0);
+        check_used::<S>(heap.used_bytes(), 0, "the vector dropped");
     });
 }
 
@@ -1463,10 +1498,14 @@ fn pinned_objects_stay_put_while_others_move<S: Scheme>(config: Config) {
         assert_eq!(heap.stats().objects_pinned, 1);
         let at = heap.get(&pin).addr();
         let data = heap.pinned_data(&pin).unwrap();
-        root!(heap, let other = heap.alloc(CELL).unwrap());
+        // Rooted precisely: a stack root pins its object under the
+        // conservative scheme.
+        let set = heap.roots();
+        let other = set.persist(heap.alloc(CELL).unwrap());
         let mut others_moved = 0;
         for i in 0..rounds as u64 {
-            let before = heap.get(&other).addr();
+            // Complemented, so as not to pin it (conservative scheme).
+            let before = !heap.get(&other).addr();
             for _ in 0..20 {
                 heap.alloc(PAIR).unwrap();
             }
@@ -1484,13 +1523,15 @@ fn pinned_objects_stay_put_while_others_move<S: Scheme>(config: Config) {
             assert_eq!(p.read_u64(8 * (i as usize % 8)), i);
             assert_eq!(p.field(0).unwrap().read_u64(0), i);
             assert_eq!(heap.pinned_data(&pin).unwrap(), data);
-            others_moved += usize::from(heap.get(&other).addr() != before);
+            others_moved += usize::from(!heap.get(&other).addr() != before);
         }
         // SAFETY: the pin is alive, so `data` points at the object's 64
         // data bytes, where they were; nothing else touches them meanwhile.
         let first = unsafe { data.cast::<u64>().read_unaligned() };
         assert_eq!(first, heap.get(&pin).read_u64(0));
-        if stress && !generational {
+        // Under the conservative scheme a stale stack word (a `Ref` a
+        // debug build left in its frame) may pin the other object too.
+        if stress && !generational && !common::needs_pinning::<S>() {
             assert!(others_moved > 0, "zeal evacuates every object it may");
         }
         drop(pin);
@@ -1543,13 +1584,13 @@ fn a_pin_is_a_root_that_cannot_be_set<S: Scheme>(config: Config) {
         }
         heap.collect();
         assert_eq!(heap.get(&pin).read_u64(0), 7, "the pin kept its object");
-        assert_eq!(heap.used_bytes(), 24);
+        check_used::<S>(heap.used_bytes(), 24, "the pin's object");
         root!(heap, let other = heap.alloc(CELL).unwrap());
         assert_eq!(pin.try_set(heap.get(&other)), Err(RootError::Pinned));
         heap.unpin(pin).unwrap();
-        assert_eq!(heap.root_count(), 1);
+        assert_eq!(heap.root_count(), stack_roots::<S>(1));
         heap.collect();
-        assert_eq!(heap.used_bytes(), 24, "unpinned, it was garbage");
+        check_used::<S>(heap.used_bytes(), 24, "unpinned, it was garbage");
     });
 }
 
@@ -1603,18 +1644,24 @@ fn fragmented_blocks_are_evacuated<S: Scheme>(config: Config) {
             }
             drop(all);
             heap.collect(); // most lines are now free: fragmented
-            let first = keep.get(heap, 0).unwrap().addr();
+            // Complemented: the address itself on the stack would pin the
+            // object under the conservative scheme.
+            let first = !keep.get(heap, 0).unwrap().addr();
             let before = heap.stats();
             heap.collect(); // evacuates the fragmented blocks
             let after = heap.stats();
-            let moved = keep.get(heap, 0).unwrap().addr() != first;
+            let moved = !keep.get(heap, 0).unwrap().addr() != first;
             assert_eq!(
                 after.evacuating_collections > before.evacuating_collections,
                 evacuate,
                 "evacuate: {evacuate}"
             );
-            assert_eq!(moved, evacuate);
-            assert_eq!(after.bytes_copied > before.bytes_copied, evacuate);
+            // Under the conservative scheme a stale stack word (a `Ref` a
+            // debug build left in its frame) may pin the first object.
+            if !common::needs_pinning::<S>() {
+                assert_eq!(moved, evacuate);
+                assert_eq!(after.bytes_copied > before.bytes_copied, evacuate);
+            }
             for k in 0..keep.len(heap) {
                 let o = keep.get(heap, k).unwrap();
                 assert_eq!(o.read_u64(0), 16 * k as u64);

@@ -13,7 +13,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::task::Poll;
 
 use common::{
-    YieldOnce, has_a_root_list, panic_message, poll, scoped_roots_outlive_their_block, zeal_of,
+    YieldOnce, check_used, has_a_root_list, needs_pinning, panic_message, poll,
+    scoped_roots_outlive_their_block, stack_roots, zeal_of,
 };
 
 use gcroots::{Config, Heap, Root, RootError, Roots, Scheme, Shape, root};
@@ -118,7 +119,10 @@ fn interleaved_futures<S: Scheme>(config: Config, drop_first: bool) {
     let mut heap = heap.into_inner();
     heap.collect();
     let left = heap.root_count();
-    if scoped_roots_outlive_their_block::<S>() {
+    // The conservative scheme sees that a boxed future's slots are not on
+    // the stack, and roots their values in the table, as scoped roots of
+    // the indexed scheme.
+    if scoped_roots_outlive_their_block::<S>() || needs_pinning::<S>() {
         assert_eq!(
             left, 4,
             "scoped roots outside any scope live until the heap ends"
@@ -155,9 +159,9 @@ fn panic_unwinding_through_rooted_frames<S: Scheme>(config: Config) {
     let msg = panic_message(|| deep(&mut heap, 30));
     assert_eq!(msg, "boom at the bottom");
     // Every frame's root is gone, the heap works, the outer root is intact.
-    assert_eq!(heap.root_count(), 1);
+    assert_eq!(heap.root_count(), stack_roots::<S>(1));
     heap.collect();
-    assert_eq!(heap.used_bytes(), 24);
+    check_used::<S>(heap.used_bytes(), 24, "the outer root's object");
     assert_eq!(heap.get(&outer).read_u64(0), 42);
     root!(heap, let after = heap.alloc(CELL).unwrap());
     assert!(!heap.same(&outer, &after));
@@ -200,7 +204,7 @@ fn dropped_persistent_root_is_unrooted<S: Scheme>(config: Config) {
     drop(p);
     assert_eq!(heap.root_count(), 0);
     heap.collect();
-    assert_eq!(heap.used_bytes(), 0);
+    check_used::<S>(heap.used_bytes(), 0, "the dropped root's object");
 }
 
 /// `Roots::persist` with a value of another heap: the intrusive scheme would

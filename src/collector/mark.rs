@@ -10,7 +10,8 @@
 //!   later visit finds the forwarding address. The first visit decides, so
 //!   an object is never both marked in place and copied;
 //! - the pins are traced first and their objects always marked in place,
-//!   so nothing pinned moves;
+//!   so nothing pinned moves; so are the objects the stack's words point
+//!   into (the conservative scheme), pinned for this collection only;
 //! - a nursery object (generational mark-region mode) is always copied
 //!   into the space (promoted), into blocks kept in reserve for it;
 //! - a large object is marked, as in the copying modes.
@@ -30,13 +31,16 @@ use crate::spaces::mark_region::{Chunk, Loc};
 use crate::spaces::{LargeObjects, MarkRegion, Memory};
 
 /// A full collection of a mark-region heap: marks or evacuates everything
-/// reachable from `pins` and the roots of `S`, copies every reachable
-/// nursery object into the space, and marks the large objects it reaches.
-/// The space must have been prepared ([`MarkRegion::prepare`]), and no
-/// header may have the [`REMEMBERED`] bit.
+/// reachable from `pins`, the `ambiguous` objects (each the address of an
+/// object of the space or a large object, which stays where it is) and the
+/// roots of `S`, copies every reachable nursery object into the space, and
+/// marks the large objects it reaches. The space must have been prepared
+/// ([`MarkRegion::prepare`]), and no header may have the [`REMEMBERED`]
+/// bit.
 pub(crate) fn full<S: Scheme>(
     set: RootSetMut<'_, '_, S>,
     pins: &mut Pins,
+    ambiguous: &[Gc],
     region: &mut MarkRegion,
     nursery: &Memory,
     large: &mut LargeObjects,
@@ -51,6 +55,7 @@ pub(crate) fn full<S: Scheme>(
         out: Outcome::default(),
     };
     tracer.pins(pins);
+    tracer.ambiguous(ambiguous);
     tracer.in_place = false;
     tracer.roots::<S>(set);
     tracer.drain();
@@ -132,6 +137,26 @@ impl<const MINOR: bool> Tracer<'_, MINOR> {
         self.out.roots += roots;
     }
 
+    /// Marks every object a stack word points into, in place.
+    fn ambiguous(&mut self, objects: &[Gc]) {
+        for &gc in objects {
+            let (live, kept) = (self.out.live, self.out.kept);
+            let new = self.forward(gc);
+            if new != gc {
+                corrupt(format_args!(
+                    "the stack-pinned object {gc:?} moved to {new:?}"
+                ));
+            }
+            // Counted when it was marked here, in the space: a large object
+            // never moves anyway, and one already pinned was counted there.
+            if self.out.kept > kept && self.out.live > live {
+                self.out.stack_pinned += 1;
+                self.out.stack_pinned_words += self.out.live - live;
+            }
+        }
+        self.out.roots += objects.len() as u64;
+    }
+
     /// Forwards every root of the scheme.
     fn roots<S: Scheme>(&mut self, set: RootSetMut<'_, '_, S>) {
         let mut roots = 0;
@@ -209,6 +234,7 @@ impl<const MINOR: bool> Tracer<'_, MINOR> {
                 if self.in_place || !chunk.is_candidate(loc.index) {
                     chunk.mark(loc.index, words);
                     self.out.live += words;
+                    self.out.kept += 1;
                     self.stack.push(p);
                     return gc;
                 }
@@ -229,6 +255,7 @@ impl<const MINOR: bool> Tracer<'_, MINOR> {
         }
         self.region.chunk_mut(loc.chunk).mark(loc.index, words);
         self.out.live += words;
+        self.out.kept += 1;
         self.stack.push(p);
         gc
     }
@@ -249,6 +276,7 @@ impl<const MINOR: bool> Tracer<'_, MINOR> {
         self.out.objects += 1;
         self.out.words_copied += words;
         self.out.live += words;
+        self.out.kept += 1;
         self.stack.push(new);
         Gc::from_addr(new.addr())
     }
@@ -302,6 +330,7 @@ impl<const MINOR: bool> Tracer<'_, MINOR> {
         match self.large.find(gc.addr()) {
             Some(i) => {
                 if self.large.mark(i) {
+                    self.out.kept += 1;
                     self.stack.push(self.large.header(i));
                 }
                 gc

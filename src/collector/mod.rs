@@ -36,6 +36,13 @@ pub(crate) struct Outcome {
     pub(crate) live: usize,
     /// Roots visited (pins included).
     pub(crate) roots: u64,
+    /// Objects a full collection of a mark-region heap kept (marked in
+    /// place, copied, or large and marked).
+    pub(crate) kept: u64,
+    /// Objects the stack's words pinned (conservative scheme), and their
+    /// words, not counting those a pin had pinned already.
+    pub(crate) stack_pinned: u64,
+    pub(crate) stack_pinned_words: usize,
 }
 
 /// The size in words of an object of `shape`, read from a header.

@@ -120,6 +120,9 @@ pub struct Heap<'r, S: Scheme> {
     nursery: Nursery,
     large: LargeObjects,
     pins: Pins,
+    /// The objects the last stack scan found (conservative scheme), kept
+    /// between collections so that a scan does not allocate anew.
+    ambiguous: Vec<Gc>,
     /// Full collections so far, to alternate zeal's evacuating ones.
     full_collections: u64,
     max_words: usize,
@@ -151,6 +154,12 @@ impl<'r, S: Scheme> Heap<'r, S> {
     /// one `Roots` may serve several heaps.
     pub fn new(roots: &'r Roots<S>, config: Config) -> Result<Self, HeapError> {
         let (initial, max_words, nursery_words) = config.validate()?;
+        if S::CONSERVATIVE && (config.space != SpaceKind::MarkRegion || nursery_words != 0) {
+            return Err(HeapError::CannotPin {
+                scheme: S::NAME,
+                mode: config.mode(),
+            });
+        }
         // `validate` keeps `initial, nursery_words <= max_words <= usize::MAX / WORD`.
         let system = |words: usize| {
             move || HeapError::System {
@@ -197,6 +206,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
             nursery,
             large: LargeObjects::default(),
             pins: Pins::default(),
+            ambiguous: Vec::new(),
             full_collections: 0,
             max_words,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),

@@ -105,7 +105,7 @@ impl Bindings for Indexed {
 
     #[inline]
     fn root_vec<'s, 'r: 's>(set: Set<'_, 'r>, _: Pin<&'s mut ()>) -> ScopedVec {
-        set.table.root_vec()
+        table::root_vec(set.table)
     }
 
     fn persist_vec(set: Set<'_, '_>) -> OwnedVec {
@@ -123,11 +123,11 @@ impl Bindings for Indexed {
     }
 
     fn vec_len(set: Set<'_, '_>, v: VecRef<'_>) -> Result<usize, RootError> {
-        Ok(set.table.vec_len(&v)?)
+        table::vec_len(set.table, v)
     }
 
     fn vec_get(set: Set<'_, '_>, v: VecRef<'_>, i: usize) -> Result<Option<Gc>, RootError> {
-        Ok(set.table.vec_get(&v, i)?)
+        table::vec_get(set.table, v, i)
     }
 
     unsafe fn vec_set(
@@ -136,30 +136,29 @@ impl Bindings for Indexed {
         i: usize,
         gc: Gc,
     ) -> Result<bool, RootError> {
-        Ok(set.table.vec_set(&v, i, gc)?)
+        table::vec_set(set.table, v, i, gc)
     }
 
     unsafe fn vec_push(set: Set<'_, '_>, v: VecRef<'_>, gc: Gc) -> Result<(), RootError> {
-        Ok(set.table.vec_push(&v, gc)?)
+        table::vec_push(set.table, v, gc)
     }
 
     fn vec_pop(set: Set<'_, '_>, v: VecRef<'_>) -> Result<Option<Gc>, RootError> {
-        Ok(set.table.vec_pop(&v)?)
+        table::vec_pop(set.table, v)
     }
 
     fn vec_clear(set: Set<'_, '_>, v: VecRef<'_>) -> Result<(), RootError> {
-        Ok(set.table.vec_clear(&v)?)
+        table::vec_clear(set.table, v)
     }
 
     #[inline(always)]
     fn enter(set: Set<'_, '_>) -> Mark {
-        set.table.enter()
+        table::enter(set.table)
     }
 
     #[inline(always)]
     fn exit(set: Set<'_, '_>, mark: Mark) {
-        // A foreign mark (a swapped heap) releases nothing; see the trait.
-        let _ = set.table.try_exit(mark);
+        table::exit(set.table, mark)
     }
 
     #[inline]

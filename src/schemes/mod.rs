@@ -5,6 +5,8 @@
 //! schemes that keep roots there share. Nothing outside this module names a
 //! scheme.
 
+#[cfg(all(feature = "conservative", not(miri)))]
+pub(crate) mod conservative;
 #[cfg(feature = "hybrid")]
 pub(crate) mod hybrid;
 #[cfg(feature = "indexed")]
@@ -13,5 +15,5 @@ pub(crate) mod indexed;
 pub(crate) mod intrusive;
 #[cfg(any(feature = "intrusive", feature = "hybrid"))]
 pub(crate) mod list;
-#[cfg(any(feature = "indexed", feature = "hybrid"))]
+#[cfg(any(feature = "indexed", feature = "hybrid", feature = "conservative"))]
 pub(crate) mod table;

@@ -1,8 +1,10 @@
 //! Roots kept in a [`RootTable`] (the indexed crate): the operations on
 //! long-lived roots, each taking the table, for the schemes that keep them
-//! this way: [`Indexed`](crate::Indexed) and [`Hybrid`](crate::Hybrid).
+//! this way (`Indexed`, `Hybrid`, `Conservative`), and on scoped vectors
+//! and scopes, for the two that keep those there too (`Indexed`,
+//! `Conservative`).
 
-use gcroots_indexed::{HandleError, OwnedRoot, OwnedVec, RootTable};
+use gcroots_indexed::{HandleError, Mark, OwnedRoot, OwnedVec, RootTable, ScopedVec, VecRef};
 
 use crate::error::RootError;
 use crate::object::Gc;
@@ -49,4 +51,63 @@ pub(crate) fn persist_vec(table: &RootTable<Gc>) -> OwnedVec {
 #[inline]
 pub(crate) fn trace(table: &mut RootTable<Gc>, f: impl FnMut(&mut Gc)) {
     table.trace(f)
+}
+
+// --- Scoped vectors and scopes (the indexed and conservative schemes) ---
+
+#[cfg(any(feature = "indexed", feature = "conservative"))]
+pub(crate) use scoped::*;
+
+#[cfg(any(feature = "indexed", feature = "conservative"))]
+mod scoped {
+    use super::*;
+
+    #[inline]
+    pub(crate) fn root_vec(table: &RootTable<Gc>) -> ScopedVec {
+        table.root_vec()
+    }
+
+    pub(crate) fn vec_len(table: &RootTable<Gc>, v: VecRef<'_>) -> Result<usize, RootError> {
+        Ok(table.vec_len(&v)?)
+    }
+
+    pub(crate) fn vec_get(
+        table: &RootTable<Gc>,
+        v: VecRef<'_>,
+        i: usize,
+    ) -> Result<Option<Gc>, RootError> {
+        Ok(table.vec_get(&v, i)?)
+    }
+
+    pub(crate) fn vec_set(
+        table: &RootTable<Gc>,
+        v: VecRef<'_>,
+        i: usize,
+        gc: Gc,
+    ) -> Result<bool, RootError> {
+        Ok(table.vec_set(&v, i, gc)?)
+    }
+
+    pub(crate) fn vec_push(table: &RootTable<Gc>, v: VecRef<'_>, gc: Gc) -> Result<(), RootError> {
+        Ok(table.vec_push(&v, gc)?)
+    }
+
+    pub(crate) fn vec_pop(table: &RootTable<Gc>, v: VecRef<'_>) -> Result<Option<Gc>, RootError> {
+        Ok(table.vec_pop(&v)?)
+    }
+
+    pub(crate) fn vec_clear(table: &RootTable<Gc>, v: VecRef<'_>) -> Result<(), RootError> {
+        Ok(table.vec_clear(&v)?)
+    }
+
+    #[inline(always)]
+    pub(crate) fn enter(table: &RootTable<Gc>) -> Mark {
+        table.enter()
+    }
+
+    #[inline(always)]
+    pub(crate) fn exit(table: &RootTable<Gc>, mark: Mark) {
+        // A foreign mark (a swapped heap) releases nothing; see the trait.
+        let _ = table.try_exit(mark);
+    }
 }

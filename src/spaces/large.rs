@@ -72,6 +72,19 @@ impl LargeObjects {
             .ok()
     }
 
+    /// The address of the large object that `addr` points into, if there
+    /// is one (the conservative scheme's lookup of a stack word).
+    #[inline]
+    pub(crate) fn object_containing(&self, addr: usize) -> Option<usize> {
+        let first = self.objects.first()?.space.start();
+        if addr < first {
+            return None;
+        }
+        let at = self.objects.partition_point(|o| o.space.start() <= addr);
+        let space = &self.objects[at - 1].space;
+        space.contains(addr).then(|| space.start())
+    }
+
     /// A pointer to the header of the object that starts at `addr`, if
     /// there is one. Free of panics and writes (see `Heap::header_ptr`).
     #[inline]

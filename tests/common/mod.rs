@@ -10,7 +10,11 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 /// Instantiates each generic test `fn name<S: Scheme>(...)` once per
-/// enabled scheme, as `intrusive::name`, `indexed::name`, `hybrid::name`.
+/// enabled scheme, as `intrusive::name`, `indexed::name`, `hybrid::name`,
+/// `conservative::name`. The conservative scheme runs in the modes that
+/// can pin only, mark-region (`conservative_mr::a`) and its zeal mode
+/// (`conservative_mr_zeal::a`), and never under miri (it reads the native
+/// stack).
 ///
 /// - `suite!(a, b)`: each test takes no argument;
 /// - `suite!(modes: a, b)`: each takes a `Config`, and runs once per heap
@@ -38,6 +42,10 @@ macro_rules! suite {
             [hybrid, hybrid_zeal, hybrid_gen, hybrid_gen_zeal,
              hybrid_mr, hybrid_mr_zeal, hybrid_gen_mr, hybrid_gen_mr_zeal],
             $($test),*);
+        $crate::common::suite!(@conservative conservative_mr,
+            (gcroots::Config::mark_region()), $($test),*);
+        $crate::common::suite!(@conservative conservative_mr_zeal,
+            (gcroots::Config::zeal().with_mark_region()), $($test),*);
     };
     (@configs $scheme:ty, $feature:literal,
         [$plain:ident, $zeal:ident, $gen:ident, $gen_zeal:ident,
@@ -67,6 +75,8 @@ macro_rules! suite {
             [indexed, indexed_gen, indexed_mr, indexed_gen_mr], $($test),*);
         $crate::common::suite!(@modes gcroots::Hybrid, "hybrid",
             [hybrid, hybrid_gen, hybrid_mr, hybrid_gen_mr], $($test),*);
+        $crate::common::suite!(@conservative conservative_mr,
+            (gcroots::Config::mark_region()), $($test),*);
     };
     (@modes $scheme:ty, $feature:literal, [$plain:ident, $gen:ident, $mr:ident, $gen_mr:ident],
         $($test:ident),*) => {
@@ -83,6 +93,16 @@ macro_rules! suite {
         $crate::common::suite!(@mod intrusive, gcroots::Intrusive, "intrusive", (), $($test),*);
         $crate::common::suite!(@mod indexed, gcroots::Indexed, "indexed", (), $($test),*);
         $crate::common::suite!(@mod hybrid, gcroots::Hybrid, "hybrid", (), $($test),*);
+        $crate::common::suite!(@conservative conservative, (), $($test),*);
+    };
+    // The conservative scheme: mark-region without a nursery only (every
+    // other mode is refused), and natively only (it reads the stack, which
+    // miri has not got: under miri these modules do not exist).
+    (@conservative $module:ident, $args:tt, $($test:ident),*) => {
+        #[cfg(all(feature = "conservative", not(miri)))]
+        mod $module {
+            $(#[test] fn $test() { super::$test::<gcroots::Conservative> $args })*
+        }
     };
     (@mod $module:ident, $scheme:ty, $feature:literal, $args:tt, $($test:ident),*) => {
         #[cfg(feature = $feature)]
@@ -102,6 +122,24 @@ pub(crate) fn generational() -> gcroots::Config {
     } else {
         gcroots::Config::generational()
     }
+}
+
+/// Zeal mode for scheme `S`: the semispace zeal configuration, or, for
+/// a scheme that needs a heap that can pin (conservative), mark-region
+/// zeal.
+pub(crate) fn zeal<S: gcroots::Scheme>() -> gcroots::Config {
+    if needs_pinning::<S>() {
+        gcroots::Config::zeal().with_mark_region()
+    } else {
+        gcroots::Config::zeal()
+    }
+}
+
+/// Whether the scheme finds its stack roots by scanning the stack, and so
+/// needs a mark-region heap and may keep objects that a stale stack word
+/// points to (the conservative scheme).
+pub(crate) fn needs_pinning<S: gcroots::Scheme>() -> bool {
+    S::NAME == "conservative"
 }
 
 /// Zeal mode for a generational heap: a 4 KiB nursery (objects over
@@ -133,11 +171,44 @@ pub(crate) fn scoped_roots_outlive_their_block<S: gcroots::Scheme>() -> bool {
     S::NAME == "indexed"
 }
 
+/// Whether the scheme keeps stack roots nowhere but on the stack, so that
+/// the heap does not count them (the conservative scheme).
+pub(crate) fn stack_roots_are_uncounted<S: gcroots::Scheme>() -> bool {
+    S::NAME == "conservative"
+}
+
 /// Whether the scheme keeps a root list outside the heap, which roots
 /// borrow and which serves one heap for good (the intrusive and hybrid
 /// schemes); the indexed scheme keeps everything in the heap's table.
 pub(crate) fn has_a_root_list<S: gcroots::Scheme>() -> bool {
-    S::NAME != "indexed"
+    S::NAME == "intrusive" || S::NAME == "hybrid"
+}
+
+/// Asserts the bytes a heap holds after a collection: exactly `expected`
+/// under a precise scheme. Under the conservative scheme at least
+/// `expected`, never less (nothing live may be lost): a stale word on the
+/// stack (a dead local, a register a frame saved) may keep a dead object,
+/// which is the scheme's false retention, measured by the runner.
+#[track_caller]
+pub(crate) fn check_used<S: gcroots::Scheme>(actual: usize, expected: usize, what: &str) {
+    if needs_pinning::<S>() {
+        assert!(
+            actual >= expected,
+            "{what}: {actual} bytes used, fewer than the {expected} live"
+        );
+    } else {
+        assert_eq!(actual, expected, "{what}");
+    }
+}
+
+/// The roots a heap counts for `n` stack roots: none under the
+/// conservative scheme, which keeps them on the stack only.
+pub(crate) fn stack_roots<S: gcroots::Scheme>(n: usize) -> usize {
+    if stack_roots_are_uncounted::<S>() {
+        0
+    } else {
+        n
+    }
 }
 
 /// The message of the panic `f` raises.

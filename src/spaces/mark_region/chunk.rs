@@ -244,6 +244,18 @@ impl Chunk {
         }
     }
 
+    /// The first word of the object that covers word `i`, if one with a
+    /// start bit does: the nearest start at or before `i` in its block,
+    /// if the object there reaches `i`. The start bits must cover every
+    /// object ([`MarkRegion::record_fresh_starts`](super::MarkRegion)).
+    pub(crate) fn object_covering(&self, i: usize) -> Option<usize> {
+        if i / BLOCK_WORDS >= self.touched || self.idle.get(i / BLOCK_WORDS) != 0 {
+            return None;
+        }
+        let s = self.starts.prev_bit(i / BLOCK_WORDS * BLOCK_WORDS, i)?;
+        (s + self.object_words(s) > i).then_some(s)
+    }
+
     /// Blocks below this index may have been written.
     pub(crate) fn touched(&self) -> usize {
         self.touched

@@ -240,6 +240,17 @@ impl MarkRegion {
             })
     }
 
+    /// The address of the object that `addr` points into (its header, a
+    /// field, its data), if there is one: the conservative scheme's lookup
+    /// of a stack word. The start bits must be current
+    /// ([`record_fresh_starts`](Self::record_fresh_starts)).
+    #[inline]
+    pub(crate) fn object_containing(&self, addr: usize) -> Option<usize> {
+        let loc = self.find(addr)?;
+        let chunk = &self.chunks[loc.chunk];
+        chunk.object_covering(loc.index).map(|s| chunk.addr_of(s))
+    }
+
     /// The budget in blocks.
     pub(crate) fn budget(&self) -> usize {
         self.budget

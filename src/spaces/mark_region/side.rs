@@ -169,6 +169,23 @@ impl Side<u64> {
         self.set(i / 64, w | 1 << (i % 64));
     }
 
+    /// The last set bit at or before `at` and at or after `from`.
+    pub(super) fn prev_bit(&self, from: usize, at: usize) -> Option<usize> {
+        let mut w = at;
+        loop {
+            // The bits of word `w / 64` at or below `w`.
+            let bits = self.get(w / 64) & (u64::MAX >> (63 - w % 64));
+            if bits != 0 {
+                let s = (w / 64) * 64 + 63 - bits.leading_zeros() as usize;
+                return (s >= from).then_some(s);
+            }
+            if w / 64 * 64 <= from {
+                return None;
+            }
+            w = w / 64 * 64 - 1;
+        }
+    }
+
     /// The first set bit at or after `from` and before `to`.
     pub(super) fn next_bit(&self, from: usize, to: usize) -> Option<usize> {
         let mut w = from;

@@ -186,8 +186,10 @@ unsafe fn load(addr: usize) -> usize {
 }
 
 /// Calls `visit` with every callee-saved register and every word of the
-/// current thread's stack from this frame to the base; the bytes of stack
-/// read.
+/// current thread's stack from this frame to the base that lies in one of
+/// the `filter` ranges (`lo..hi`: the heap's spaces, so that the words
+/// that cannot be addresses of objects cost two comparisons each); the
+/// bytes of stack read.
 ///
 /// Never inlined, so that its frame is below every frame of its callers,
 /// whose words it then reads.
@@ -198,7 +200,7 @@ unsafe fn load(addr: usize) -> usize {
 /// signal stack): the roots on the thread's stack would not be read, so
 /// nothing is scanned and the collection does not start.
 #[inline(never)]
-pub(crate) fn scan(visit: &mut dyn FnMut(usize)) -> usize {
+pub(crate) fn scan(filter: &[(usize, usize); 2], visit: &mut dyn FnMut(usize)) -> usize {
     let mut regs = [0usize; SAVED];
     spill(&mut regs);
     let sp = stack_pointer();
@@ -210,8 +212,15 @@ pub(crate) fn scan(visit: &mut dyn FnMut(usize)) -> usize {
         b.lo,
         b.hi
     );
+    let [(lo0, hi0), (lo1, hi1)] = *filter;
+    let (n0, n1) = (hi0.saturating_sub(lo0), hi1.saturating_sub(lo1));
+    let mut word = |w: usize| {
+        if w.wrapping_sub(lo0) < n0 || w.wrapping_sub(lo1) < n1 {
+            visit(w);
+        }
+    };
     for &r in &regs {
-        visit(r);
+        word(r);
     }
     let from = sp.next_multiple_of(8);
     let mut at = from;
@@ -219,7 +228,7 @@ pub(crate) fn scan(visit: &mut dyn FnMut(usize)) -> usize {
         // SAFETY: `at` is aligned, at or above this frame's stack pointer
         // (this frame is running) and below the base: a word of a live
         // frame of this thread (module documentation).
-        visit(unsafe { load(at) });
+        word(unsafe { load(at) });
         at += 8;
     }
     // The registers were read above; keep the array (and its stores) alive.
@@ -236,7 +245,8 @@ mod tests {
         let marker = core::hint::black_box(0x5eed_cafe_f00d_0001usize);
         let slot = core::hint::black_box(&marker);
         let mut seen = false;
-        let bytes = scan(&mut |w| seen |= w == 0x5eed_cafe_f00d_0001);
+        let all = [(0, usize::MAX), (0, 0)];
+        let bytes = scan(&all, &mut |w| seen |= w == 0x5eed_cafe_f00d_0001);
         assert!(seen, "the scan missed a word of its caller's frame");
         assert!(bytes > 0 && bytes % 8 == 0);
         assert!(is_on_stack(slot as *const usize as usize));

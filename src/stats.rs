@@ -58,6 +58,11 @@ pub struct Stats {
     pub capacity_bytes: usize,
     /// Bytes in use: live after the last collection plus allocated since.
     pub used_bytes: usize,
+    /// Bytes live after each full collection, summed over them: with
+    /// the number of full collections, the mean live size, which the
+    /// runner compares between schemes (the conservative scheme's false
+    /// retention).
+    pub live_bytes_summed: u64,
     /// Bytes live after the last full collection (in semispace mode every
     /// collection is one), large objects included.
     pub live_bytes_after_gc: usize,

@@ -7,7 +7,12 @@
 //! regenerate them with `TRYBUILD=overwrite cargo test --test compile_fail`
 //! and review the diff.
 
-#![cfg(all(feature = "intrusive", feature = "indexed", feature = "hybrid"))]
+#![cfg(all(
+    feature = "intrusive",
+    feature = "indexed",
+    feature = "hybrid",
+    feature = "conservative"
+))]
 
 #[test]
 fn misuse_that_does_not_compile() {

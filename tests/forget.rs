@@ -9,7 +9,7 @@ mod common;
 
 use common::{YieldOnce, poll};
 
-use gcroots::{Config, Heap, Roots, Scheme, Shape, root};
+use gcroots::{Heap, Roots, Scheme, Shape, root};
 
 const CELL: Shape = Shape::new(1, 8);
 

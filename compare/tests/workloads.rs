@@ -225,6 +225,37 @@ per_scheme!(
     hybrid, gcroots::Hybrid, "hybrid";
 );
 
+/// The conservative scheme, in the modes that can pin (mark-region, and
+/// its zeal mode), natively only (it reads the native stack).
+#[cfg(all(feature = "conservative", not(miri)))]
+mod conservative {
+    use super::*;
+
+    #[test]
+    fn mark_region() {
+        check_all::<gcroots::Conservative>(super::mark_region);
+    }
+
+    #[test]
+    fn mark_region_zeal() {
+        check_all::<gcroots::Conservative>(super::mark_region_zeal);
+    }
+
+    /// At a fiftieth of the full size, every workload returns the checksum
+    /// the precise schemes return, and does the same allocations.
+    #[test]
+    fn larger_in_mark_region() {
+        with_big_stack(|| {
+            for w in workloads::all::<gcroots::Conservative>() {
+                let size = (w.full / 50).max(w.tiny);
+                let (checksum, stats) = w.run_fresh(size, Some(super::mark_region(&w))).unwrap();
+                assert_eq!(checksum, expected(w.name, size), "{}", w.name);
+                assert!(stats.objects_allocated > 0 || w.name.starts_with("gcbench"));
+            }
+        });
+    }
+}
+
 /// At a size where collections happen on their own (not under miri, where
 /// the tiny runs above suffice), every enabled scheme returns the expected
 /// checksum and does the same work: the same allocations and collections,

@@ -191,7 +191,8 @@ impl<'r, S: Scheme> Heap<'r, S> {
         let (region, large) = (&**r, &self.large);
         let mut found = mem::take(&mut self.ambiguous);
         found.clear();
-        let bytes = crate::stack::scan(&mut |word| {
+        let filter = [region.span(), large.span()];
+        let bytes = crate::stack::scan(&filter, &mut |word| {
             if let Some(addr) = region
                 .object_containing(word)
                 .or_else(|| large.object_containing(word))
@@ -226,6 +227,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
         s.objects_pinned_by_stack += outcome.stack_pinned;
         s.bytes_pinned_by_stack += (outcome.stack_pinned_words * WORD) as u64;
         s.live_bytes_after_gc = live;
+        s.live_bytes_summed += live as u64;
         s.peak_footprint_bytes = s.peak_footprint_bytes.max(footprint);
         s.gc_time += start.elapsed();
     }

@@ -218,3 +218,79 @@ mod chunks {
         assert!(n > 0 && list.get(&heap, n - 1).is_some());
     }
 }
+
+/// The conservative scheme's lookup of a stack word: every byte of every
+/// object (header, fields, data) finds that object; a byte of free room
+/// finds none; objects allocated since the last collection are found
+/// once their start bits are recorded; large objects are found by any
+/// byte too.
+#[cfg(feature = "indexed")]
+mod ambiguous_lookup {
+    use super::*;
+    use crate::object::Shape;
+
+    #[test]
+    fn every_byte_of_an_object_finds_it() {
+        let roots = Roots::<crate::Indexed>::new();
+        let mut heap = Heap::new(&roots, Config::mark_region()).unwrap();
+        let set = heap.roots();
+        let shapes = [
+            Shape::new(0, 0),
+            Shape::new(1, 8),
+            Shape::new(3, 5),
+            Shape::new(0, 200),
+            Shape::new(2, 1000),
+        ];
+        // Survivors of a collection (start bits from the sweep) and fresh
+        // objects (start bits recorded from the bump runs).
+        let old: Vec<_> = shapes
+            .iter()
+            .map(|&s| set.persist(heap.alloc(s).unwrap()))
+            .collect();
+        heap.collect();
+        let fresh: Vec<_> = shapes
+            .iter()
+            .map(|&s| set.persist(heap.alloc(s).unwrap()))
+            .collect();
+        let big = set.persist(heap.alloc(Shape::new(0, 200 << 10)).unwrap());
+        heap.retire();
+        let Mature::MarkRegion(r) = &mut heap.mature else {
+            unreachable!()
+        };
+        r.record_fresh_starts();
+        let objects: Vec<(usize, usize)> = old
+            .iter()
+            .chain(&fresh)
+            .map(|p| (heap.get(p).addr(), heap.get(p).size_bytes()))
+            .collect();
+        let Mature::MarkRegion(r) = &heap.mature else {
+            unreachable!()
+        };
+        for &(addr, size) in &objects {
+            for b in 0..size {
+                assert_eq!(
+                    r.object_containing(addr + b),
+                    Some(addr),
+                    "byte {b} of {size}"
+                );
+            }
+            // The byte after the object is the next object's, or free.
+            assert_ne!(r.object_containing(addr + size), Some(addr));
+            assert_eq!(heap.large.object_containing(addr), None);
+        }
+        let (end, _) = objects.iter().map(|&(a, s)| (a + s, 0)).max().unwrap();
+        assert_eq!(r.object_containing(end), None, "free room is no object");
+        assert_eq!(r.object_containing(0x10), None);
+        let (addr, size) = (heap.get(&big).addr(), heap.get(&big).size_bytes());
+        assert_eq!(
+            r.object_containing(addr),
+            None,
+            "a large object is not in the space"
+        );
+        for b in [0, 1, 8, size / 2, size - 1] {
+            assert_eq!(heap.large.object_containing(addr + b), Some(addr));
+        }
+        assert_eq!(heap.large.object_containing(addr + size), None);
+        assert_eq!(heap.large.object_containing(addr - 1), None);
+    }
+}

@@ -72,6 +72,18 @@ impl LargeObjects {
             .ok()
     }
 
+    /// The addresses `lo..hi` that every large object lies in (empty if
+    /// there is none).
+    pub(crate) fn span(&self) -> (usize, usize) {
+        match (self.objects.first(), self.objects.last()) {
+            (Some(first), Some(last)) => (
+                first.space.start(),
+                last.space.start() + last.space.words() * crate::object::WORD,
+            ),
+            _ => (0, 0),
+        }
+    }
+
     /// The address of the large object that `addr` points into, if there
     /// is one (the conservative scheme's lookup of a stack word).
     #[inline]

@@ -79,7 +79,8 @@ pub struct Row {
     pub workload: String,
     /// The size it ran at.
     pub size: u64,
-    /// One result per enabled scheme: intrusive, indexed, hybrid.
+    /// One result per enabled scheme that runs in its mode: intrusive,
+    /// indexed, hybrid, and conservative in mark-region rows.
     pub results: Vec<Measured>,
 }
 
@@ -151,6 +152,10 @@ fn all_entries(nursery: usize) -> Vec<Vec<Entry>> {
     flat.extend(entries::<gcroots::Indexed>(nursery));
     #[cfg(feature = "hybrid")]
     flat.extend(entries::<gcroots::Hybrid>(nursery));
+    // Conservative stack roots need a heap that pins what the stack points
+    // to: the mark-region rows only.
+    #[cfg(all(feature = "conservative", not(miri)))]
+    flat.extend(entries::<gcroots::Conservative>(nursery).filter(|e| e.mode == Mode::MarkRegion));
     let mut groups: Vec<Vec<Entry>> = Vec::new();
     for e in flat {
         match groups.iter_mut().find(|g| g[0].workload == e.workload) {

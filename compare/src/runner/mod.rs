@@ -80,6 +80,10 @@ pub fn main() -> ExitCode {
     let records = record::records(&rows);
     let cells = report::cells(&records);
     print!("{}", report::terminal(&cells));
+    if let Some(c) = report::conservative_cells(&records) {
+        println!("\nConservative stack roots (mark-region rows):\n");
+        print!("{}", report::terminal(&c));
+    }
     let mut status = ExitCode::SUCCESS;
     if !rows.iter().all(measure::Row::checksums_match) {
         eprintln!("gcroots: the schemes' checksums differ: a bug in a scheme or the collector");
@@ -148,6 +152,13 @@ fn write_report(
     let mut md = format!("# gcroots comparison\n\n{}\n\n", provenance(options));
     md.push_str(&readme::workloads_table(records));
     md.push_str("\n![every workload under every scheme](workloads.svg)\n");
+    if let Some(c) = report::conservative_cells(records) {
+        let _ = write!(
+            md,
+            "\n## Conservative stack roots (mark-region rows)\n\n{}",
+            report::markdown_table(&c)
+        );
+    }
     let modes = readme::modes_table(records);
     if modes.lines().count() > 2 {
         let _ = write!(md, "\n## Each mode against semispace\n\n{modes}");

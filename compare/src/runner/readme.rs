@@ -34,7 +34,12 @@ pub fn workloads_table(records: &[Record]) -> String {
 /// semispace time, and what each mode did (bytes copied, collections, peak
 /// footprint in MiB), from the first scheme's record.
 pub fn modes_table(records: &[Record]) -> String {
-    let schemes = record::schemes(records);
+    // The schemes that ran the semispace rows (the conservative scheme
+    // runs in mark-region rows only, and has no ratio to semispace).
+    let mut schemes = record::schemes(records);
+    if let Some(first) = records.first() {
+        schemes.retain(|sc| record::find(records, &first.workload, sc).is_some());
+    }
     let mut s = String::from("| workload | mode |");
     for scheme in &schemes {
         let _ = write!(s, " {scheme} mode/semispace |");

@@ -41,10 +41,29 @@ pub struct Record {
     /// The most memory the heap's spaces had written to at the end of a
     /// collection ([`gcroots::Stats::peak_footprint_bytes`]).
     pub peak_footprint_bytes: u64,
+    /// Live bytes after each full collection, summed
+    /// ([`gcroots::Stats::live_bytes_summed`]).
+    pub live_bytes_summed: u64,
+    /// Objects kept by full collections, summed.
+    pub objects_kept: u64,
+    /// The conservative scheme's stack scans: bytes read, words that
+    /// pointed into an object, objects and bytes those pinned (summed over
+    /// the collections; 0 under the precise schemes).
+    pub stack_bytes_scanned: u64,
+    /// See `stack_bytes_scanned`.
+    pub ambiguous_words: u64,
+    /// See `stack_bytes_scanned`.
+    pub objects_pinned_by_stack: u64,
+    /// See `stack_bytes_scanned`.
+    pub bytes_pinned_by_stack: u64,
 }
 
 /// The CSV header.
-const HEADER: &str = "workload,size,scheme,median_ns,min_ns,max_ns,checksum,collections,minor_collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns,bytes_marked,peak_footprint_bytes";
+const HEADER: &str = "workload,size,scheme,median_ns,min_ns,max_ns,checksum,collections,minor_collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns,bytes_marked,peak_footprint_bytes,live_bytes_summed,objects_kept,stack_bytes_scanned,ambiguous_words,objects_pinned_by_stack,bytes_pinned_by_stack";
+
+/// The header of reports written before the conservative scheme, which
+/// lack the last six columns (read as 0).
+const MR_HEADER: &str = "workload,size,scheme,median_ns,min_ns,max_ns,checksum,collections,minor_collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns,bytes_marked,peak_footprint_bytes";
 
 /// The header of reports written before the mark-region mode, which lack
 /// the last two columns (read as 0), so that `--baseline` still reads them.
@@ -71,6 +90,12 @@ pub fn records(rows: &[Row]) -> Vec<Record> {
                 gc_ns: m.stats.gc_time.as_nanos(),
                 bytes_marked: m.stats.bytes_marked,
                 peak_footprint_bytes: m.stats.peak_footprint_bytes as u64,
+                live_bytes_summed: m.stats.live_bytes_summed,
+                objects_kept: m.stats.objects_kept,
+                stack_bytes_scanned: m.stats.stack_bytes_scanned,
+                ambiguous_words: m.stats.ambiguous_words,
+                objects_pinned_by_stack: m.stats.objects_pinned_by_stack,
+                bytes_pinned_by_stack: m.stats.bytes_pinned_by_stack,
             })
         })
         .collect()
@@ -82,7 +107,7 @@ pub fn to_csv(records: &[Record]) -> String {
     for r in records {
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             r.workload,
             r.size,
             r.scheme,
@@ -98,7 +123,13 @@ pub fn to_csv(records: &[Record]) -> String {
             r.roots_scanned,
             r.gc_ns,
             r.bytes_marked,
-            r.peak_footprint_bytes
+            r.peak_footprint_bytes,
+            r.live_bytes_summed,
+            r.objects_kept,
+            r.stack_bytes_scanned,
+            r.ambiguous_words,
+            r.objects_pinned_by_stack,
+            r.bytes_pinned_by_stack
         );
     }
     s
@@ -108,7 +139,8 @@ pub fn to_csv(records: &[Record]) -> String {
 pub fn from_csv(text: &str) -> Result<Vec<Record>, String> {
     let mut lines = text.lines();
     let fields = match lines.next().map(str::trim) {
-        Some(HEADER) => 16,
+        Some(HEADER) => 22,
+        Some(MR_HEADER) => 16,
         Some(OLD_HEADER) => 14,
         _ => return Err("not a gcroots report.csv (its header differs)".into()),
     };
@@ -140,6 +172,12 @@ pub fn from_csv(text: &str) -> Result<Vec<Record>, String> {
                 gc_ns: t(13)?,
                 bytes_marked: if fields > 14 { n(14)? } else { 0 },
                 peak_footprint_bytes: if fields > 14 { n(15)? } else { 0 },
+                live_bytes_summed: if fields > 16 { n(16)? } else { 0 },
+                objects_kept: if fields > 16 { n(17)? } else { 0 },
+                stack_bytes_scanned: if fields > 16 { n(18)? } else { 0 },
+                ambiguous_words: if fields > 16 { n(19)? } else { 0 },
+                objects_pinned_by_stack: if fields > 16 { n(20)? } else { 0 },
+                bytes_pinned_by_stack: if fields > 16 { n(21)? } else { 0 },
             })
         })
         .collect()

@@ -65,7 +65,9 @@ pub fn checksums_match(records: &[Record], workload: &str) -> bool {
     sums.windows(2).all(|w| w[0] == w[1])
 }
 
-/// The table as rows of cells, header first.
+/// The table as rows of cells, header first. A scheme that does not run
+/// in a row's mode (the conservative scheme outside mark-region) has an
+/// empty cell there, and the ratios compare the schemes that ran.
 pub fn cells(records: &[Record]) -> Vec<Vec<String>> {
     let schemes = record::schemes(records);
     let mut header = vec!["workload".to_owned(), "size".to_owned()];
@@ -74,14 +76,31 @@ pub fn cells(records: &[Record]) -> Vec<Vec<String>> {
     header.extend(["checksum", "collections", "bytes copied", "roots scanned"].map(str::to_owned));
     let mut out = vec![header];
     for w in record::workloads(records) {
-        let row: Vec<&Record> = schemes
+        let slots: Vec<Option<&Record>> = schemes
             .iter()
-            .filter_map(|s| record::find(records, w, s))
+            .map(|s| record::find(records, w, s))
             .collect();
+        let row: Vec<&Record> = slots.iter().flatten().copied().collect();
         let mut line = vec![w.to_owned(), row[0].size.to_string()];
-        line.extend(row.iter().map(|r| ms(r.median_ns)));
+        line.extend(
+            slots
+                .iter()
+                .map(|r| r.map_or_else(|| "-".to_owned(), |r| ms(r.median_ns))),
+        );
         let t: Vec<f64> = row.iter().map(|r| r.median_ns as f64).collect();
-        line.extend(ratios(&t).iter().map(|r| format!("{r:.2}")));
+        let mut present = ratios(&t).into_iter();
+        let ratio_cells = ratio_headers(&schemes).len();
+        if ratio_cells == slots.len() {
+            // One ratio per scheme: blank where the scheme did not run.
+            line.extend(slots.iter().map(|r| match r {
+                Some(_) => present.next().map_or("-".to_owned(), |x| format!("{x:.2}")),
+                None => "-".to_owned(),
+            }));
+        } else {
+            let mut cells: Vec<String> = present.map(|x| format!("{x:.2}")).collect();
+            cells.resize(ratio_cells, "-".to_owned());
+            line.extend(cells);
+        }
         line.push(
             if checksums_match(records, w) {
                 "match"
@@ -102,6 +121,95 @@ pub fn cells(records: &[Record]) -> Vec<Vec<String>> {
         out.push(line);
     }
     out
+}
+
+/// The conservative scheme's own table, one row per workload it ran (the
+/// mark-region rows), or `None` if it ran none: its time against the best
+/// precise scheme's, what its stack scans read and found, what they pinned
+/// (a share of the objects and bytes the collections kept), and its false
+/// retention: the mean live size after a full collection against the
+/// first precise scheme's on the same workload (the same deterministic
+/// allocations, collected at the same points when the collection counts
+/// agree, which the last column shows).
+pub fn conservative_cells(records: &[Record]) -> Option<Vec<Vec<String>>> {
+    const NAME: &str = "conservative";
+    let precise: Vec<&str> = record::schemes(records)
+        .into_iter()
+        .filter(|s| *s != NAME)
+        .collect();
+    let mut out = vec![
+        [
+            "workload",
+            "conservative",
+            "best precise",
+            "conservative/best",
+            "stack KiB/GC",
+            "ambiguous words/GC",
+            "pinned objects",
+            "pinned bytes",
+            "false retention",
+            "collections (vs precise)",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    let pct = |a: u64, b: u64| {
+        if b == 0 {
+            "-".to_owned()
+        } else {
+            format!("{:.3}%", 100.0 * a as f64 / b as f64)
+        }
+    };
+    for w in record::workloads(records) {
+        let Some(c) = record::find(records, w, NAME) else {
+            continue;
+        };
+        let others: Vec<&Record> = precise
+            .iter()
+            .filter_map(|s| record::find(records, w, s))
+            .collect();
+        let Some(best) = others.iter().min_by_key(|r| r.median_ns) else {
+            continue;
+        };
+        let reference = others[0];
+        let full = |r: &Record| r.collections - r.minor_collections;
+        let per_gc = |x: u64| {
+            if full(c) == 0 {
+                0.0
+            } else {
+                x as f64 / full(c) as f64
+            }
+        };
+        let mean_live = |r: &Record| {
+            if full(r) == 0 {
+                0.0
+            } else {
+                r.live_bytes_summed as f64 / full(r) as f64
+            }
+        };
+        let retention = if mean_live(reference) > 0.0 {
+            format!(
+                "{:+.3}%",
+                100.0 * (mean_live(c) / mean_live(reference) - 1.0)
+            )
+        } else {
+            "-".to_owned()
+        };
+        let kept_bytes = c.bytes_copied + c.bytes_marked;
+        out.push(vec![
+            w.to_owned(),
+            ms(c.median_ns),
+            format!("{} ({})", ms(best.median_ns), best.scheme),
+            format!("{:.2}", c.median_ns as f64 / best.median_ns as f64),
+            format!("{:.1}", per_gc(c.stack_bytes_scanned) / 1024.0),
+            format!("{:.1}", per_gc(c.ambiguous_words)),
+            pct(c.objects_pinned_by_stack, c.objects_kept),
+            pct(c.bytes_pinned_by_stack, kept_bytes),
+            retention,
+            format!("{} ({})", full(c), full(reference)),
+        ]);
+    }
+    (out.len() > 1).then_some(out)
 }
 
 /// The cells as an aligned plain-text table.

@@ -251,6 +251,19 @@ impl MarkRegion {
         chunk.object_covering(loc.index).map(|s| chunk.addr_of(s))
     }
 
+    /// The addresses `lo..hi` that every word an object may cover lies
+    /// in: from the lowest chunk to the end of the highest chunk's blocks
+    /// ever used. The stack scan's first filter.
+    pub(crate) fn span(&self) -> (usize, usize) {
+        self.chunks.iter().fold((usize::MAX, 0), |(lo, hi), c| {
+            let start = c.memory().start();
+            (
+                lo.min(start),
+                hi.max(start + c.touched() * BLOCK_WORDS * WORD),
+            )
+        })
+    }
+
     /// The budget in blocks.
     pub(crate) fn budget(&self) -> usize {
         self.budget

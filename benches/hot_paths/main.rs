@@ -41,7 +41,9 @@ use std::pin::pin;
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use gcroots::{Config, Heap, Hybrid, Indexed, Intrusive, Persistent, Roots, Scheme, Shape, root};
+use gcroots::{
+    Config, Conservative, Heap, Hybrid, Indexed, Intrusive, Persistent, Roots, Scheme, Shape, root,
+};
 use gcroots_compare::workloads::gcbench;
 use gcroots_indexed::RootTable;
 use gcroots_intrusive::{PersistentRoot, PooledRoot, RootList, StackRoot};
@@ -93,6 +95,13 @@ fn create_drop(c: &mut Criterion) {
         })
     });
 
+    // A root as `root!` makes it, under each scheme, on a heap in the
+    // mode every scheme accepts (mark-region).
+    root_macro::<Intrusive>(&mut g);
+    root_macro::<Indexed>(&mut g);
+    root_macro::<Hybrid>(&mut g);
+    root_macro::<Conservative>(&mut g);
+
     let mut table = RootTable::<usize>::new();
     g.bench_function("indexed_scoped_root", |b| {
         b.iter(|| {
@@ -102,6 +111,22 @@ fn create_drop(c: &mut Criterion) {
         })
     });
     g.finish();
+}
+
+/// `root!` of an object and one read, in a scope of its own (which the
+/// indexed scheme needs to end the root), under scheme `S`.
+fn root_macro<S: Scheme>(g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
+    let roots = Roots::<S>::new();
+    let mut heap = Heap::new(&roots, Config::mark_region()).unwrap();
+    root!(heap, let keep = heap.alloc(Shape::new(0, 8)).unwrap());
+    g.bench_function(format!("root_macro/{}", S::NAME), |b| {
+        b.iter(|| {
+            let scope = heap.scope();
+            let value = scope.get(&keep);
+            root!(scope, let r = value);
+            black_box(scope.get(&r).addr())
+        })
+    });
 }
 
 fn create_drop_persistent(c: &mut Criterion) {
@@ -220,10 +245,13 @@ fn drop_order(c: &mut Criterion) {
 }
 
 /// Reads the address a `Local` of scheme `S` holds (made by `root!`, as an
-/// embedder would), and one a `Persistent` holds.
-fn read_roots<S: Scheme>(g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
+/// embedder would), and one a `Persistent` holds, in a heap of `config`.
+fn read_roots<S: Scheme>(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    config: Config,
+) {
     let roots = Roots::<S>::new();
-    let mut heap = Heap::new(&roots, Config::default()).unwrap();
+    let mut heap = Heap::new(&roots, config).unwrap();
     root!(heap, let r = heap.alloc(Shape::new(0, 8)).unwrap());
     let p = heap.roots().persist(heap.alloc(Shape::new(0, 8)).unwrap());
     let heap = &heap;
@@ -241,9 +269,13 @@ fn read(c: &mut Criterion) {
     g.bench_function("floor_pointer_read", |b| {
         b.iter(|| black_box(load(black_box(&word))))
     });
-    read_roots::<Intrusive>(&mut g);
-    read_roots::<Indexed>(&mut g);
-    read_roots::<Hybrid>(&mut g);
+    read_roots::<Intrusive>(&mut g, Config::default());
+    read_roots::<Indexed>(&mut g, Config::default());
+    read_roots::<Hybrid>(&mut g, Config::default());
+    // In the only mode it accepts; a mark-region heap reads like the
+    // others (the read path checks the primary chunk as it checks the
+    // semispace).
+    read_roots::<Conservative>(&mut g, Config::mark_region());
     g.finish();
 }
 
@@ -488,8 +520,64 @@ fn minor_root_scan(c: &mut Criterion) {
     }
 }
 
+/// Recurses `depth` frames, each rooting three objects as deep_stack's
+/// frames do, then times `iters` collections at the bottom: what a
+/// collection costs to find the roots of a deep stack, by walking the
+/// frames' list nodes (intrusive, hybrid), scanning the table (indexed),
+/// or reading the stack word by word (conservative). Every scheme in a
+/// mark-region heap, the only mode the conservative scheme accepts.
+fn collect_in_frames<S: Scheme>(depth: usize, iters: u64) -> Duration {
+    fn frame<S: Scheme>(heap: &mut Heap<'_, S>, depth: usize, iters: u64) -> Duration {
+        let mut scope = heap.scope();
+        root!(scope, let a = scope.alloc(Shape::new(1, 8)).unwrap());
+        root!(scope, let b = scope.alloc(Shape::new(0, 16)).unwrap());
+        root!(scope, let c = scope.get(&a));
+        let t = if depth == 0 {
+            let start = Instant::now();
+            for _ in 0..iters {
+                scope.collect();
+            }
+            start.elapsed()
+        } else {
+            frame(&mut scope, depth - 1, iters)
+        };
+        black_box((scope.get(&b).addr(), scope.get(&c).addr()));
+        t
+    }
+    let roots = Roots::<S>::new();
+    let mut heap = Heap::new(&roots, Config::mark_region()).unwrap();
+    frame(&mut heap, depth, iters)
+}
+
+fn stack_roots(c: &mut Criterion) {
+    for depth in [10usize, 100, 1_000, 10_000] {
+        let mut g = c.benchmark_group(format!("stack_roots/{depth}"));
+        // Three roots per frame.
+        g.throughput(Throughput::Elements(3 * depth as u64));
+        macro_rules! scheme {
+            ($($s:ty),*) => {$(
+                g.bench_function(<$s>::NAME, |b| {
+                    b.iter_custom(|iters| {
+                        // The recursion needs more than a bench thread's stack
+                        // at 10,000 frames.
+                        std::thread::Builder::new()
+                            .stack_size(256 << 20)
+                            .spawn(move || collect_in_frames::<$s>(depth, iters))
+                            .unwrap()
+                            .join()
+                            .unwrap()
+                    })
+                });
+            )*};
+        }
+        scheme!(Intrusive, Indexed, Hybrid, Conservative);
+        g.finish();
+    }
+}
+
 criterion_group!(
     benches,
+    stack_roots,
     create_drop,
     create_drop_persistent,
     drop_order,

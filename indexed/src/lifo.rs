@@ -38,6 +38,22 @@ impl ScopedRoot {
     pub fn generation(self) -> u64 {
         self.generation
     }
+
+    /// The handle with these parts, as [`table`](Self::table),
+    /// [`index`](Self::index) and [`generation`](Self::generation) gave
+    /// them: for a caller that keeps a handle's parts apart (gcroots'
+    /// conservative scheme keeps them in a stack slot's words). Any parts
+    /// are safe: a handle that names no live root of its table is refused
+    /// by every use ([`HandleError::Stale`](crate::HandleError::Stale) or
+    /// [`WrongTable`](crate::HandleError::WrongTable)), never read as
+    /// another root.
+    pub fn from_parts(table: TableId, index: u32, generation: u64) -> ScopedRoot {
+        ScopedRoot {
+            table,
+            index,
+            generation,
+        }
+    }
 }
 
 /// Where a scope began: the length of the LIFO at entry. Returned by

@@ -31,16 +31,15 @@ use crate::spaces::mark_region::{Chunk, Loc};
 use crate::spaces::{LargeObjects, MarkRegion, Memory};
 
 /// A full collection of a mark-region heap: marks or evacuates everything
-/// reachable from `pins`, the `ambiguous` objects (each the address of an
-/// object of the space or a large object, which stays where it is) and the
+/// reachable from `pins`, the objects the words of the thread's stack
+/// point into (for a conservative `S`: each stays where it is) and the
 /// roots of `S`, copies every reachable nursery object into the space, and
 /// marks the large objects it reaches. The space must have been prepared
-/// ([`MarkRegion::prepare`]), and no header may have the [`REMEMBERED`]
-/// bit.
+/// ([`MarkRegion::prepare`]), its start bits current if `S` is
+/// conservative, and no header may have the [`REMEMBERED`] bit.
 pub(crate) fn full<S: Scheme>(
     set: RootSetMut<'_, '_, S>,
     pins: &mut Pins,
-    ambiguous: &[Gc],
     region: &mut MarkRegion,
     nursery: &Memory,
     large: &mut LargeObjects,
@@ -55,7 +54,10 @@ pub(crate) fn full<S: Scheme>(
         out: Outcome::default(),
     };
     tracer.pins(pins);
-    tracer.ambiguous(ambiguous);
+    #[cfg(all(feature = "conservative", not(miri)))]
+    if S::CONSERVATIVE {
+        tracer.stack();
+    }
     tracer.in_place = false;
     tracer.roots::<S>(set);
     tracer.drain();
@@ -137,9 +139,24 @@ impl<const MINOR: bool> Tracer<'_, MINOR> {
         self.out.roots += roots;
     }
 
-    /// Marks every object a stack word points into, in place.
-    fn ambiguous(&mut self, objects: &[Gc]) {
-        for &gc in objects {
+    /// Conservative scheme: reads the thread's stack and its registers
+    /// ([`stack::scan`](crate::stack::scan)) and marks every object a word
+    /// points into in place (header, field or data: the start bits find
+    /// it). A word of no object is ignored. An object several words point
+    /// into is marked by the first, and found marked by the others.
+    #[cfg(all(feature = "conservative", not(miri)))]
+    #[inline(never)]
+    fn stack(&mut self) {
+        let filter = [self.region.span(), self.large.span()];
+        let bytes = crate::stack::scan(&filter, |word| {
+            let Some(addr) = self
+                .region
+                .object_containing(word)
+                .or_else(|| self.large.object_containing(word))
+            else {
+                return;
+            };
+            let gc = Gc::from_addr(addr);
             let (live, kept) = (self.out.live, self.out.kept);
             let new = self.forward(gc);
             if new != gc {
@@ -147,14 +164,16 @@ impl<const MINOR: bool> Tracer<'_, MINOR> {
                     "the stack-pinned object {gc:?} moved to {new:?}"
                 ));
             }
+            self.out.ambiguous_words += 1;
             // Counted when it was marked here, in the space: a large object
             // never moves anyway, and one already pinned was counted there.
             if self.out.kept > kept && self.out.live > live {
                 self.out.stack_pinned += 1;
                 self.out.stack_pinned_words += self.out.live - live;
             }
-        }
-        self.out.roots += objects.len() as u64;
+        });
+        self.out.stack_bytes += bytes;
+        self.out.roots += self.out.ambiguous_words;
     }
 
     /// Forwards every root of the scheme.

@@ -43,6 +43,10 @@ pub(crate) struct Outcome {
     /// words, not counting those a pin had pinned already.
     pub(crate) stack_pinned: u64,
     pub(crate) stack_pinned_words: usize,
+    /// The stack's words (and registers) that pointed into an object, and
+    /// the bytes of stack read (conservative scheme).
+    pub(crate) ambiguous_words: u64,
+    pub(crate) stack_bytes: usize,
 }
 
 /// The size in words of an object of `shape`, read from a header.

@@ -130,13 +130,6 @@ impl<'r, S: Scheme> Heap<'r, S> {
             // the fresh runs are of the current primary.)
             r.record_fresh_starts();
         }
-        #[cfg(all(feature = "conservative", not(miri)))]
-        if S::CONSERVATIVE {
-            self.scan_stack();
-        }
-        let Mature::MarkRegion(r) = &mut self.mature else {
-            unreachable!("a mark-region collection of a copying heap")
-        };
         if r.wants_chunk() {
             // If the system refuses the larger chunk, the budget stays
             // where it is; an allocation that then finds no room reports
@@ -151,12 +144,10 @@ impl<'r, S: Scheme> Heap<'r, S> {
         let outcome = mark::full::<S>(
             set,
             &mut self.pins,
-            &self.ambiguous,
             r,
             &self.nursery.memory,
             &mut self.large,
         );
-        self.ambiguous.clear();
         r.sweep(outcome.live, self.config.poison);
         r.grow_budget(self.config.grow_percent);
         self.large.sweep();
@@ -178,35 +169,6 @@ impl<'r, S: Scheme> Heap<'r, S> {
         );
     }
 
-    /// Conservative scheme, before a full collection's trace (the start
-    /// bits current): reads the thread's stack and its registers, and
-    /// records every object a word points into, once, to pin for this
-    /// collection.
-    #[cfg(all(feature = "conservative", not(miri)))]
-    #[inline(never)]
-    fn scan_stack(&mut self) {
-        let Mature::MarkRegion(r) = &self.mature else {
-            unreachable!("the conservative scheme runs in mark-region mode only")
-        };
-        let (region, large) = (&**r, &self.large);
-        let mut found = mem::take(&mut self.ambiguous);
-        found.clear();
-        let filter = [region.span(), large.span()];
-        let bytes = crate::stack::scan(&filter, &mut |word| {
-            if let Some(addr) = region
-                .object_containing(word)
-                .or_else(|| large.object_containing(word))
-            {
-                found.push(Gc::from_addr(addr));
-            }
-        });
-        self.stats.ambiguous_words += found.len() as u64;
-        self.stats.stack_bytes_scanned += bytes as u64;
-        found.sort_unstable_by_key(|gc| gc.addr());
-        found.dedup();
-        self.ambiguous = found;
-    }
-
     /// Counts a full collection in the statistics.
     pub(super) fn count_full(
         &mut self,
@@ -225,6 +187,8 @@ impl<'r, S: Scheme> Heap<'r, S> {
         s.roots_scanned += outcome.roots;
         s.objects_kept += outcome.kept;
         s.objects_pinned_by_stack += outcome.stack_pinned;
+        s.ambiguous_words += outcome.ambiguous_words;
+        s.stack_bytes_scanned += outcome.stack_bytes as u64;
         s.bytes_pinned_by_stack += (outcome.stack_pinned_words * WORD) as u64;
         s.live_bytes_after_gc = live;
         s.live_bytes_summed += live as u64;

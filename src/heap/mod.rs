@@ -120,9 +120,6 @@ pub struct Heap<'r, S: Scheme> {
     nursery: Nursery,
     large: LargeObjects,
     pins: Pins,
-    /// The objects the last stack scan found (conservative scheme), kept
-    /// between collections so that a scan does not allocate anew.
-    ambiguous: Vec<Gc>,
     /// Full collections so far, to alternate zeal's evacuating ones.
     full_collections: u64,
     max_words: usize,
@@ -206,7 +203,6 @@ impl<'r, S: Scheme> Heap<'r, S> {
             nursery,
             large: LargeObjects::default(),
             pins: Pins::default(),
-            ambiguous: Vec::new(),
             full_collections: 0,
             max_words,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),

@@ -12,7 +12,7 @@ use core::pin::Pin;
 use core::ptr::NonNull;
 
 use gcroots_indexed::{
-    Mark, OwnedRoot, OwnedVec, RootTable, ScopedRoot, ScopedVec, TableId, VecRef,
+    HandleError, Mark, OwnedRoot, OwnedVec, RootTable, ScopedRoot, ScopedVec, VecRef,
 };
 
 use super::table;
@@ -20,6 +20,7 @@ use crate::error::RootError;
 use crate::object::Gc;
 use crate::scheme::sealed::{Anchor, Bindings};
 use crate::scheme::{RootSetMut, RootSetRef, Scheme};
+use crate::stack::Bounds;
 
 /// Conservative stack roots (JavaScriptCore, Boehm, Whippet, V8's Oilpan)
 /// with precise long-lived roots.
@@ -52,10 +53,24 @@ impl Scheme for Conservative {
     const NAME: &'static str = "conservative";
 }
 
-/// What the conservative scheme keeps outside the heap: nothing, but it
-/// ties the heap to one thread (`!Send`, `!Sync`), whose stack it scans.
-#[derive(Default, Debug)]
-pub struct StackAnchor(PhantomData<*const ()>);
+/// What the conservative scheme keeps outside the heap: the bounds of the
+/// stack of the thread that made it, which `root!` checks each slot
+/// against. It ties the heap to that thread (`!Send`, `!Sync`), whose
+/// stack every collection scans.
+#[derive(Debug)]
+pub struct StackAnchor {
+    stack: Bounds,
+    _one_thread: PhantomData<*const ()>,
+}
+
+impl Default for StackAnchor {
+    fn default() -> Self {
+        StackAnchor {
+            stack: crate::stack::bounds(),
+            _one_thread: PhantomData,
+        }
+    }
+}
 
 impl Anchor for StackAnchor {
     fn claim(&self) -> bool {
@@ -72,25 +87,64 @@ impl Anchor for StackAnchor {
     }
 }
 
-/// The slot `root!` declares: the value, where the stack scan reads it,
-/// and the table of the heap it belongs to, which every use checks.
+/// The slot `root!` declares, two words: on the stack, the value, where
+/// the stack scan reads it; off the stack, the parts of the value's scoped
+/// root in the table. With the table of the heap it belongs to, which
+/// every use checks. A [`Local`](crate::Local) is a pointer to it.
+///
+/// Plain integers, all zero at first: a slot is made by one 16-byte store
+/// of zeroes (with an `Option<ScopedRoot>` in it, 32 bytes made of parts,
+/// the compiler built it in a temporary and copied it with loads that
+/// straddled its stores: a store-forwarding stall that made `root!` cost
+/// 6.7 ns instead of 3).
 #[derive(Default, Debug)]
 pub struct StackSlot {
-    gc: Cell<Option<Gc>>,
-    table: Cell<Option<TableId>>,
+    /// On the stack: the value's address. Off the stack: its table
+    /// root's generation.
+    word: Cell<u64>,
+    /// The table's id in the low half; off the stack, the table root's
+    /// index plus one in the high half (zero on the stack). So a read of
+    /// a stack root checks both with one comparison.
+    tag: Cell<u64>,
 }
 
-/// A stack root: the slot on the stack holding the value, or, for a slot
-/// that is not on the stack, a scoped root of the table.
-#[derive(Clone, Copy, Debug)]
-pub enum ConservativeLocal {
-    /// The value is in this slot, on the stack; the scan finds it there.
-    Stack(NonNull<StackSlot>),
-    /// The slot was not on the stack: rooted precisely.
-    Table(ScopedRoot),
-}
+/// A stack root: a pointer to its slot.
+pub(crate) type ConservativeLocal = NonNull<StackSlot>;
 
 type Set<'h, 'r> = RootSetRef<'h, 'r, Conservative>;
+
+/// Roots `gc` in the table for a slot that is not on the stack.
+#[cold]
+#[inline(never)]
+fn root_precisely(set: Set<'_, '_>, slot: &StackSlot, gc: Gc) {
+    let r = set.table.root(gc);
+    slot.word.set(r.generation());
+    let index = r
+        .index()
+        .checked_add(1)
+        .expect("fewer than 2^32 - 1 scoped roots");
+    slot.tag.set(slot.tag.get() | u64::from(index) << 32);
+}
+
+/// `f` on the table root of a slot that is not on the stack; `WrongHeap`
+/// for a slot of another heap's table.
+#[cold]
+#[inline(never)]
+fn precise<T>(
+    set: Set<'_, '_>,
+    slot: &StackSlot,
+    f: impl FnOnce(&RootTable<Gc>, ScopedRoot) -> Result<T, HandleError>,
+) -> Result<T, RootError> {
+    let tag = slot.tag.get();
+    let (table, index) = (tag as u32, (tag >> 32) as u32);
+    if table != set.table.id().get() || index == 0 {
+        // Another heap's slot (a slot of this heap on the stack has the
+        // plain id, which the caller's fast path took).
+        return Err(RootError::WrongHeap);
+    }
+    let r = ScopedRoot::from_parts(set.table.id(), index - 1, slot.word.get());
+    Ok(f(set.table, r)?)
+}
 
 impl Bindings for Conservative {
     type Anchor = StackAnchor;
@@ -117,50 +171,47 @@ impl Bindings for Conservative {
         gc: Gc,
     ) -> ConservativeLocal {
         // `StackSlot` is `Unpin`; the pin only says where `root!` put it.
-        let slot = NonNull::from(slot.get_mut());
-        if !crate::stack::is_on_stack(slot.as_ptr().addr()) {
-            return ConservativeLocal::Table(set.table.root(gc));
+        let slot = slot.get_mut();
+        slot.tag.set(u64::from(set.table.id().get()));
+        let at = (slot as *const StackSlot).addr();
+        // A live slot on this thread's stack is between the current stack
+        // pointer and the base; anything else (a `Box`, a boxed future, a
+        // coroutine's stack) is not scanned: root precisely.
+        let stack = set.anchor.stack;
+        if stack.lo <= at && crate::stack::stack_pointer() <= at && at < stack.hi {
+            slot.word.set(gc.addr() as u64);
+        } else {
+            root_precisely(set, slot, gc);
         }
-        // SAFETY: the slot is borrowed for `'s`, as long as the result may
-        // be used (the trait's contract), and only through shared cells.
-        let s = unsafe { slot.as_ref() };
-        s.gc.set(Some(gc));
-        s.table.set(Some(set.table.id()));
+        let slot = NonNull::from(slot);
         // The slot's address escapes: the compiler must now assume any
         // call it cannot see through (the collector's stack scan) reads
         // it, so the value is in memory, on the stack, at every collection.
         core::hint::black_box(slot);
-        ConservativeLocal::Stack(slot)
+        slot
     }
 
     #[inline(always)]
     unsafe fn load(set: Set<'_, '_>, root: &ConservativeLocal) -> Result<Gc, RootError> {
-        match *root {
-            ConservativeLocal::Stack(slot) => {
-                // SAFETY: the slot is still borrowed (our caller's promise).
-                let slot = unsafe { slot.as_ref() };
-                match slot.gc.get() {
-                    Some(gc) if slot.table.get() == Some(set.table.id()) => Ok(gc),
-                    _ => Err(RootError::WrongHeap),
-                }
-            }
-            ConservativeLocal::Table(r) => Ok(set.table.get(r)?),
+        // SAFETY: the slot is still borrowed (our caller's promise), and
+        // only ever accessed through shared cells.
+        let slot = unsafe { root.as_ref() };
+        if slot.tag.get() == u64::from(set.table.id().get()) {
+            Ok(Gc::from_addr(slot.word.get() as usize))
+        } else {
+            precise(set, slot, |t, r| t.get(r))
         }
     }
 
     #[inline(always)]
     unsafe fn store(set: Set<'_, '_>, root: &ConservativeLocal, gc: Gc) -> Result<(), RootError> {
-        match *root {
-            ConservativeLocal::Stack(slot) => {
-                // SAFETY: as in `load`.
-                let slot = unsafe { slot.as_ref() };
-                if slot.table.get() != Some(set.table.id()) {
-                    return Err(RootError::WrongHeap);
-                }
-                slot.gc.set(Some(gc));
-                Ok(())
-            }
-            ConservativeLocal::Table(r) => Ok(set.table.set(r, gc)?),
+        // SAFETY: as in `load`.
+        let slot = unsafe { root.as_ref() };
+        if slot.tag.get() == u64::from(set.table.id().get()) {
+            slot.word.set(gc.addr() as u64);
+            Ok(())
+        } else {
+            precise(set, slot, |t, r| t.set(r, gc))
         }
     }
 

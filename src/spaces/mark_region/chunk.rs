@@ -248,8 +248,17 @@ impl Chunk {
     /// start bit does: the nearest start at or before `i` in its block,
     /// if the object there reaches `i`. The start bits must cover every
     /// object ([`MarkRegion::record_fresh_starts`](super::MarkRegion)).
+    #[inline]
     pub(crate) fn object_covering(&self, i: usize) -> Option<usize> {
-        if i / BLOCK_WORDS >= self.touched || self.idle.get(i / BLOCK_WORDS) != 0 {
+        if i / BLOCK_WORDS >= self.touched {
+            return None;
+        }
+        // Most stack words that point into an object point at its header
+        // (they are references): one bit.
+        if self.starts.bit(i) {
+            return Some(i);
+        }
+        if self.idle.get(i / BLOCK_WORDS) != 0 {
             return None;
         }
         let s = self.starts.prev_bit(i / BLOCK_WORDS * BLOCK_WORDS, i)?;

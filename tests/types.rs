@@ -114,6 +114,26 @@ mod hybrid {
     }
 }
 
+#[cfg(all(feature = "conservative", not(miri)))]
+mod conservative {
+    use super::*;
+    use gcroots::Conservative;
+
+    // A stack root is a pointer to its slot in a frame; long-lived roots
+    // are the indexed scheme's owned roots.
+    assert_impl_all!(Local<'static, Conservative>: Copy);
+    assert_not_impl_any!(Local<'static, Conservative>: Send, Sync);
+    assert_impl_all!(Persistent<'static, Conservative>: Send, Sync, Unpin, Clone);
+    assert_impl_all!(PersistentVec<'static, Conservative>: Send, Sync);
+    // Its stack roots are on the stack of the thread that made the heap's
+    // `Roots`, which every collection scans.
+    assert_not_impl_any!(Heap<'static, Conservative>: Send, Sync);
+    assert_not_impl_any!(gcroots::Roots<Conservative>: Send, Sync);
+
+    assert_eq_size!(Local<'static, Conservative>, usize);
+    assert_eq_size!(Persistent<'static, Conservative>, [u64; 3]);
+}
+
 // A pin is the same under every scheme: a heap id, a slot, and the slot's
 // shared liveness flag; it may be dropped on any thread, and is not `Clone`
 // (pin again for a second pin).
@@ -126,8 +146,9 @@ assert_eq_size!(Ref<'static, gcroots::Selected>, [usize; 2]);
 assert_not_impl_any!(Ref<'static, gcroots::Selected>: Send, Sync);
 assert_impl_all!(Ref<'static, gcroots::Selected>: Copy);
 
-/// `Selected` is the first enabled of `Indexed`, `Intrusive`, `Hybrid`
-/// (CI runs this file under each feature alone and in pairs).
+/// `Selected` is the first enabled of `Indexed`, `Intrusive`, `Hybrid`,
+/// `Conservative` (CI runs this file under each feature alone and in
+/// pairs).
 #[test]
 fn selected_is_the_first_enabled_of_indexed_intrusive_hybrid() {
     use gcroots::Scheme;
@@ -135,8 +156,10 @@ fn selected_is_the_first_enabled_of_indexed_intrusive_hybrid() {
         "indexed"
     } else if cfg!(feature = "intrusive") {
         "intrusive"
-    } else {
+    } else if cfg!(feature = "hybrid") {
         "hybrid"
+    } else {
+        "conservative"
     };
     assert_eq!(gcroots::Selected::NAME, expected);
 }

@@ -109,6 +109,24 @@ fn every_scheme_in(nursery: usize, mark_region: bool, stress: bool) {
         seen.windows(2).all(|w| w[0] == w[1]),
         "the schemes observed different things"
     );
+    // The conservative scheme, in the one mode it accepts, against the
+    // model only: it may keep more than the others (a stale stack word),
+    // so it may observe more live bytes and earlier refusals.
+    #[cfg(all(feature = "conservative", not(miri)))]
+    if mark_region && nursery == 0 {
+        run::<gcroots::Conservative>(&ops, &c);
+    }
+}
+
+/// The conservative scheme in mark-region mode, without and with stress,
+/// on the fixed sequence of each.
+#[cfg(all(feature = "conservative", not(miri)))]
+#[test]
+fn conservative_against_the_model() {
+    for stress in [false, true] {
+        let c = config(stress, 4_096, 0, true);
+        run::<gcroots::Conservative>(&fixed_ops(2), &c);
+    }
 }
 
 #[test]
@@ -172,6 +190,18 @@ proptest! {
         run::<gcroots::Hybrid>(&ops, &config(stress, limit, nursery, mark_region));
     }
 
+    /// The conservative scheme: mark-region without a nursery only, and
+    /// natively only.
+    #[cfg(all(feature = "conservative", not(miri)))]
+    #[test]
+    fn conservative_matches_the_model(
+        ops in prop::collection::vec(op(), 1..MAX_OPS),
+        stress: bool,
+        limit in 1_024usize..16_384,
+    ) {
+        run::<gcroots::Conservative>(&ops, &config(stress, limit, 0, true));
+    }
+
     /// The schemes observe the same reads, collections and failures.
     #[cfg(all(feature = "intrusive", feature = "indexed", feature = "hybrid"))]
     #[test]
@@ -210,5 +240,9 @@ fn a_scope_over_a_swapped_heap() {
         run::<gcroots::Indexed>(&ops, &c);
         #[cfg(feature = "hybrid")]
         run::<gcroots::Hybrid>(&ops, &c);
+        #[cfg(all(feature = "conservative", not(miri)))]
+        if mark_region && nursery == 0 {
+            run::<gcroots::Conservative>(&ops, &c);
+        }
     }
 }

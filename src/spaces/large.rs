@@ -72,6 +72,7 @@ impl LargeObjects {
             .ok()
     }
 
+    #[cfg(any(test, all(feature = "conservative", not(miri))))]
     /// The addresses `lo..hi` that every large object lies in (empty if
     /// there is none).
     pub(crate) fn span(&self) -> (usize, usize) {
@@ -84,6 +85,7 @@ impl LargeObjects {
         }
     }
 
+    #[cfg(any(test, all(feature = "conservative", not(miri))))]
     /// The address of the large object that `addr` points into, if there
     /// is one (the conservative scheme's lookup of a stack word).
     #[inline]

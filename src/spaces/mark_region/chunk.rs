@@ -244,6 +244,7 @@ impl Chunk {
         }
     }
 
+    #[cfg(any(test, all(feature = "conservative", not(miri))))]
     /// The first word of the object that covers word `i`, if one with a
     /// start bit does: the nearest start at or before `i` in its block,
     /// if the object there reaches `i`. The start bits must cover every

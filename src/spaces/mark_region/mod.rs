@@ -240,6 +240,7 @@ impl MarkRegion {
             })
     }
 
+    #[cfg(any(test, all(feature = "conservative", not(miri))))]
     /// The address of the object that `addr` points into (its header, a
     /// field, its data), if there is one: the conservative scheme's lookup
     /// of a stack word. The start bits must be current
@@ -251,6 +252,7 @@ impl MarkRegion {
         chunk.object_covering(loc.index).map(|s| chunk.addr_of(s))
     }
 
+    #[cfg(any(test, all(feature = "conservative", not(miri))))]
     /// The addresses `lo..hi` that every word an object may cover lies
     /// in: from the lowest chunk to the end of the highest chunk's blocks
     /// ever used. The stack scan's first filter.

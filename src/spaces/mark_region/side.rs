@@ -169,6 +169,7 @@ impl Side<u64> {
         self.set(i / 64, w | 1 << (i % 64));
     }
 
+    #[cfg(any(test, all(feature = "conservative", not(miri))))]
     /// The last set bit at or before `at` and at or after `from`.
     pub(super) fn prev_bit(&self, from: usize, at: usize) -> Option<usize> {
         let mut w = at;

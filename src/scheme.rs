@@ -102,6 +102,12 @@ pub(crate) mod sealed {
         /// scheme can tell (an empty anchor says yes: its roots go to the
         /// table of the heap a value came from, and carry that table's id).
         fn same(&self, other: &Self) -> bool;
+
+        /// Before a collection: panics, saying why, if the heap may not
+        /// collect on this thread (the conservative scheme scans the stack
+        /// of the thread that made its `Roots`; safe Rust cannot move its
+        /// heap, but C can call it from anywhere).
+        fn check_thread(&self) {}
     }
 
     /// The representations and operations of a scheme. Every `Gc` passed in

@@ -208,3 +208,53 @@ fn persistent_roots_are_precise_and_send() {
     heap.collect();
     assert_eq!(heap.root_count(), 0);
 }
+
+/// `Heap::object_at` turns an object's address back into a reference: any
+/// address is safe, and only an object's first byte finds it.
+#[test]
+fn object_at_finds_objects_by_address_only() {
+    let roots = Roots::<Conservative>::new();
+    let mut heap = Heap::new(&roots, zeal()).unwrap();
+    root!(heap, let a = heap.alloc(Shape::new(1, 16)).unwrap());
+    heap.get(&a).write_u64(8, 77);
+    let addr = heap.get(&a).addr();
+    // Allocated since the last collection: found after recording starts.
+    assert_eq!(heap.object_at(addr).unwrap().read_u64(8), 77);
+    heap.collect(); // pinned by the slot: same address
+    assert_eq!(heap.object_at(addr).unwrap().read_u64(8), 77);
+    for wrong in [addr + 8, addr + 1, 0, 8, usize::MAX - 7] {
+        assert!(heap.object_at(wrong).is_none(), "{wrong:#x}");
+    }
+    let big = heap.alloc(Shape::new(0, 200 << 10)).unwrap().addr();
+    assert!(heap.object_at(big).is_some(), "a large object");
+    assert!(heap.object_at(big + 64).is_none());
+    // Another heap's object is not this heap's.
+    let other_roots = Roots::<Conservative>::new();
+    let mut other = Heap::new(&other_roots, zeal()).unwrap();
+    let o = other.alloc(Shape::new(0, 8)).unwrap().addr();
+    assert!(heap.object_at(o).is_none());
+    assert!(other.object_at(o).is_some());
+}
+
+/// A conservative heap collecting on a thread other than its `Roots`'
+/// (which safe Rust cannot do; C can) is refused with a message before
+/// anything is scanned.
+#[test]
+fn collecting_on_another_thread_is_refused() {
+    struct SendAnyway<T>(T);
+    // SAFETY: deliberately wrong, to show the check: the heap is used on
+    // the other thread only to collect, which refuses at once.
+    unsafe impl<T> Send for SendAnyway<T> {}
+    let roots = Roots::<Conservative>::new();
+    let heap = Heap::new(&roots, zeal()).unwrap();
+    let mut moved = SendAnyway(heap);
+    let msg = std::thread::scope(|s| {
+        s.spawn(move || {
+            let h = &mut moved;
+            common::panic_message(std::panic::AssertUnwindSafe(|| h.0.collect()))
+        })
+        .join()
+        .unwrap()
+    });
+    assert!(msg.contains("collected on another thread"), "{msg}");
+}

@@ -64,12 +64,15 @@ fn main() -> ExitCode {
             .and_then(|c| c.parse().ok())
             .expect("a checksum at the end of the line");
         let (expected, rust_ms) = match scheme {
-            "intrusive" => rust_gcbench::<gcroots::Intrusive>(depth),
-            "indexed" => rust_gcbench::<gcroots::Indexed>(depth),
+            "intrusive" => rust_gcbench::<gcroots::Intrusive>(depth, false),
+            "indexed" => rust_gcbench::<gcroots::Indexed>(depth, false),
+            "intrusive_mr" => rust_gcbench::<gcroots::Intrusive>(depth, true),
+            "indexed_mr" => rust_gcbench::<gcroots::Indexed>(depth, true),
+            "conservative_mr" => rust_gcbench::<gcroots::Conservative>(depth, true),
             other => panic!("an unknown scheme in the C++ output: {other}"),
         };
         println!(
-            "gcbench depth {depth} under {scheme:<9} Rust {rust_ms:8.1} ms  C++/Rust {:.2}",
+            "gcbench depth {depth} under {scheme:<15} Rust {rust_ms:8.1} ms  C++/Rust {:.2}",
             cpp_ms / rust_ms
         );
         if got == expected {
@@ -82,9 +85,10 @@ fn main() -> ExitCode {
     status
 }
 
-/// The Rust GCBench under `S` at `depth`: its checksum and median time
-/// over 5 runs, in milliseconds.
-fn rust_gcbench<S: gcroots::Scheme>(depth: u64) -> (u64, f64) {
+/// The Rust GCBench under `S` at `depth` (in a mark-region heap if
+/// `mark_region`): its checksum and median time over 5 runs, in
+/// milliseconds.
+fn rust_gcbench<S: gcroots::Scheme>(depth: u64, mark_region: bool) -> (u64, f64) {
     let w = workloads::all::<S>()
         .into_iter()
         .find(|w| w.name == "gcbench")
@@ -92,7 +96,8 @@ fn rust_gcbench<S: gcroots::Scheme>(depth: u64) -> (u64, f64) {
     let mut checksum = 0;
     let mut times: Vec<f64> = (0..5)
         .map(|_| {
-            let (c, _, elapsed) = w.run_timed(depth, None).expect("GCBench fits its heap");
+            let config = mark_region.then(|| (w.config)().with_mark_region());
+            let (c, _, elapsed) = w.run_timed(depth, config).expect("GCBench fits its heap");
             checksum = c;
             elapsed.as_secs_f64() * 1e3
         })

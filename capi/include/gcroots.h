@@ -85,10 +85,22 @@ typedef enum gcr_status_t {
   GCR_ERR_STALE = 12,
 } gcr_status_t;
 
+// A heap whose stack roots are found by scanning the stack. Made by
+// [`gcr_conservative_heap_new`] (in a mark-region configuration without a
+// nursery), ended by [`gcr_conservative_heap_destroy`]. It belongs to the
+// thread that made it: a collection on another thread is refused
+// (`GCR_ERR_MISUSE`), since its stack roots are on that thread's stack.
+typedef struct gcr_conservative_heap_t gcr_conservative_heap_t;
+
 // A heap whose roots are indexed handles. Made by
 // [`gcr_indexed_heap_new`], ended by [`gcr_indexed_heap_destroy`]; may move
 // between threads (used by one at a time).
 typedef struct gcr_indexed_heap_t gcr_indexed_heap_t;
+
+// An object of a conservative heap: C holds `gcr_object_t *`, the
+// object's address, and never reads through it itself (an incomplete
+// type in C).
+typedef struct gcr_object_t gcr_object_t;
 
 // How a heap sizes itself and how much checking it does (the Rust
 // `gcroots::Config`; start from [`gcr_config_default`]).
@@ -177,6 +189,11 @@ typedef struct gcr_indexed_root_t {
   // The handle, while `full`; uninitialised memory otherwise.
   struct gcr_indexed_handle_t handle;
 } gcr_indexed_root_t;
+
+// A long-lived root of a conservative heap: an indexed root
+// (`gcr_indexed_root_t`), initialised, cloned, tested and unrooted with
+// the indexed functions, read with [`gcr_conservative_root_get`].
+typedef struct gcr_indexed_root_t gcr_conservative_root_t;
 
 // A pinned object: its data bytes stay where `data` points, and the
 // object alive, until the pin is ended with `gcr_*_unpin` (or its heap is
@@ -273,6 +290,145 @@ void gcr_config_default(struct gcr_config_t *out, bool zeal);
 // A description of the last failure on this thread, in UTF-8; empty if
 // none. Valid until the next call into this library on this thread.
 const char *gcr_last_error(void);
+
+// Makes a heap with `config` (null: the default mark-region
+// configuration) and stores it in `*out`. Errors: `GCR_ERR_NULL`,
+// `GCR_ERR_CONFIG`, `GCR_ERR_UNSUPPORTED` (a mode that cannot pin: not
+// mark-region, or with a nursery), `GCR_ERR_SYSTEM`.
+//
+// # Safety
+//
+// `config` is null or valid for reading; `out` is null or valid for
+// writing a pointer.
+enum gcr_status_t gcr_conservative_heap_new(const struct gcr_config_t *config,
+                                            struct gcr_conservative_heap_t **out);
+
+// Destroys a heap. Its roots still need `gcr_indexed_root_unroot`. Does
+// nothing if `heap` is null.
+//
+// # Safety
+//
+// `heap` is null or came from [`gcr_conservative_heap_new`] and was not
+// destroyed; it is not used again.
+void gcr_conservative_heap_destroy(struct gcr_conservative_heap_t *heap);
+
+// Runs a collection: every object a word of this thread's stack or
+// registers points into stays where it is; the others reachable from
+// them or from roots may move. Errors: `GCR_ERR_NULL`; `GCR_ERR_MISUSE`
+// on another thread than the heap's.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API.
+enum gcr_status_t gcr_conservative_collect(struct gcr_conservative_heap_t *heap);
+
+// Stores the heap's statistics in `*out`. Errors: `GCR_ERR_NULL`.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `out` is null or valid for
+// writing.
+enum gcr_status_t gcr_conservative_stats(struct gcr_conservative_heap_t *heap,
+                                         struct gcr_stats_t *out);
+
+// Allocates an object with `fields` reference fields (empty) and `bytes`
+// bytes of data (zero) and stores its address in `*out`: keep it in a
+// local, and the collector keeps the object. May collect first.
+//
+// Errors: `GCR_ERR_NULL`; `GCR_ERR_TOO_LARGE`, `GCR_ERR_OUT_OF_MEMORY`
+// (the heap keeps working); `GCR_ERR_SYSTEM`; `GCR_ERR_MISUSE` if it
+// collects on another thread than the heap's.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `out` is null or valid for
+// writing a pointer.
+enum gcr_status_t gcr_conservative_alloc(struct gcr_conservative_heap_t *heap,
+                                         size_t fields,
+                                         size_t bytes,
+                                         struct gcr_object_t **out);
+
+// Reads the 8 data bytes at byte `offset` of `obj` into `*out`. Errors:
+// `GCR_ERR_NULL`, `GCR_ERR_STALE` (not an object of this heap),
+// `GCR_ERR_RANGE`.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `out` is null or valid for
+// writing.
+enum gcr_status_t gcr_conservative_get_u64(struct gcr_conservative_heap_t *heap,
+                                           const struct gcr_object_t *obj,
+                                           size_t offset,
+                                           uint64_t *out);
+
+// Writes `value` to the 8 data bytes at byte `offset` of `obj`. Errors
+// as [`gcr_conservative_get_u64`].
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API.
+enum gcr_status_t gcr_conservative_set_u64(struct gcr_conservative_heap_t *heap,
+                                           const struct gcr_object_t *obj,
+                                           size_t offset,
+                                           uint64_t value);
+
+// Stores field `i` of `obj` in `*out` (null for none). Errors as
+// [`gcr_conservative_get_u64`].
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `out` is null or valid for
+// writing a pointer.
+enum gcr_status_t gcr_conservative_get_field(struct gcr_conservative_heap_t *heap,
+                                             const struct gcr_object_t *obj,
+                                             size_t i,
+                                             struct gcr_object_t **out);
+
+// Makes field `i` of `obj` hold `value` (null for none). Errors as
+// [`gcr_conservative_get_u64`], for either object.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API.
+enum gcr_status_t gcr_conservative_set_field(struct gcr_conservative_heap_t *heap,
+                                             const struct gcr_object_t *obj,
+                                             size_t i,
+                                             const struct gcr_object_t *value);
+
+// Stores `obj`'s number of fields and data bytes. Errors as
+// [`gcr_conservative_get_u64`].
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `fields` and `bytes` are
+// null or valid for writing.
+enum gcr_status_t gcr_conservative_shape(struct gcr_conservative_heap_t *heap,
+                                         const struct gcr_object_t *obj,
+                                         size_t *fields,
+                                         size_t *bytes);
+
+// Makes `out` a long-lived root of `obj` (dropping the handle it held),
+// for a reference kept outside the stack. Errors as
+// [`gcr_conservative_get_u64`].
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `out` is null or an
+// initialised root.
+enum gcr_status_t gcr_conservative_persist(struct gcr_conservative_heap_t *heap,
+                                           const struct gcr_object_t *obj,
+                                           gcr_conservative_root_t *out);
+
+// Stores the object `root` holds in `*out`. Errors: `GCR_ERR_NULL`,
+// `GCR_ERR_EMPTY`, `GCR_ERR_WRONG_HEAP`, `GCR_ERR_STALE`.
+//
+// # Safety
+//
+// `heap` is null or a live heap of this API; `root` is null or an
+// initialised root; `out` is null or valid for writing a pointer.
+enum gcr_status_t gcr_conservative_root_get(struct gcr_conservative_heap_t *heap,
+                                            const gcr_conservative_root_t *root,
+                                            struct gcr_object_t **out);
 
 // Makes a heap with `config` (null: the default) and stores it in `*out`.
 // Errors: `GCR_ERR_NULL`, `GCR_ERR_CONFIG`, `GCR_ERR_SYSTEM`.

@@ -22,6 +22,13 @@
 // lives: `data()` can go to memcpy, qsort or a read(2) across collections.
 // A Pin is move-only, and unpins when destroyed.
 //
+// gcroots::conservative::Object is a plain pointer: a heap whose
+// collections scan the thread's stack and registers finds the objects its
+// locals point to, so copying, assigning and destroying one cost what a
+// pointer costs, and take nothing. Only a reference kept off the stack (in
+// a std::vector or a `new`ed struct across an allocation) needs a
+// gcroots::conservative::Root, an owned root like the indexed one.
+//
 // Keep roots in C++ containers through these classes, never as raw C
 // structs: std::vector<gcroots::intrusive::Root> grows by the move
 // constructor, which relinks each node, while a vector of raw
@@ -325,15 +332,129 @@ inline Pin pin(Heap &heap, const Root &root) {
 
 } // namespace indexed
 
-/// Scheme tags, for code written once over both: each names its Heap and
-/// Root, and forwards the object accessors (the intrusive one drops the
-/// heap argument, which its roots do not need).
+namespace conservative {
+
+class Object;
+class Root;
+
+/// A heap whose collections scan this thread's stack (mark-region only:
+/// the default configuration here is mark-region). Move-only; it belongs
+/// to the thread that made it.
+class Heap {
+  public:
+    explicit Heap(const gcr_config_t &c = mark_region_config()) {
+        check(gcr_conservative_heap_new(&c, &heap_));
+    }
+    ~Heap() { gcr_conservative_heap_destroy(heap_); }
+    Heap(const Heap &) = delete;
+    Heap &operator=(const Heap &) = delete;
+    Heap(Heap &&other) noexcept : heap_(std::exchange(other.heap_, nullptr)) {}
+    Heap &operator=(Heap &&other) noexcept {
+        std::swap(heap_, other.heap_);
+        return *this;
+    }
+
+    Object alloc(std::size_t fields, std::size_t bytes);
+    void collect() { check(gcr_conservative_collect(heap_)); }
+    gcr_stats_t stats() const {
+        gcr_stats_t s;
+        check(gcr_conservative_stats(heap_, &s));
+        return s;
+    }
+    gcr_conservative_heap_t *raw() const noexcept { return heap_; }
+
+  private:
+    gcr_conservative_heap_t *heap_ = nullptr;
+};
+
+/// An object, or nothing: its address. Kept in a local (on the stack, or
+/// in a register), it keeps its object alive and where it is across
+/// collections; nothing else is needed to copy or drop it. Every access
+/// takes the heap, which checks the address is one of its objects.
+class Object {
+  public:
+    Object() noexcept = default;
+    explicit Object(gcr_object_t *p) noexcept : p_(p) {}
+
+    bool empty() const noexcept { return p_ == nullptr; }
+    std::uint64_t get_u64(const Heap &heap, std::size_t offset) const {
+        std::uint64_t v;
+        check(gcr_conservative_get_u64(heap.raw(), p_, offset, &v));
+        return v;
+    }
+    void set_u64(const Heap &heap, std::size_t offset, std::uint64_t v) const {
+        check(gcr_conservative_set_u64(heap.raw(), p_, offset, v));
+    }
+    Object field(const Heap &heap, std::size_t i) const {
+        gcr_object_t *f;
+        check(gcr_conservative_get_field(heap.raw(), p_, i, &f));
+        return Object(f);
+    }
+    void set_field(const Heap &heap, std::size_t i, const Object &value) const {
+        check(gcr_conservative_set_field(heap.raw(), p_, i, value.p_));
+    }
+    /// The same object: the same address (objects a local points to do
+    /// not move).
+    bool same(const Object &other) const noexcept { return p_ == other.p_; }
+    gcr_object_t *raw() const noexcept { return p_; }
+
+  private:
+    gcr_object_t *p_ = nullptr;
+};
+
+inline Object Heap::alloc(std::size_t fields, std::size_t bytes) {
+    gcr_object_t *p;
+    check(gcr_conservative_alloc(heap_, fields, bytes, &p));
+    return Object(p);
+}
+
+/// A long-lived root, for a reference kept off the stack: an owned root
+/// (copied and destroyed inline, as the indexed Root is).
+class Root {
+  public:
+    Root() noexcept { gcr_indexed_root_init_inline(&root_); }
+    Root(const Heap &heap, const Object &o) {
+        gcr_indexed_root_init_inline(&root_);
+        check(gcr_conservative_persist(heap.raw(), o.raw(), &root_));
+    }
+    Root(const Root &other) noexcept {
+        gcr_indexed_root_init_inline(&root_);
+        gcr_indexed_root_clone_inline(&other.root_, &root_);
+    }
+    Root(Root &&other) noexcept : root_(other.root_) { gcr_indexed_root_init_inline(&other.root_); }
+    Root &operator=(Root other) noexcept {
+        std::swap(root_, other.root_);
+        return *this;
+    }
+    ~Root() { gcr_indexed_root_unroot_inline(&root_); }
+
+    bool empty() const noexcept { return gcr_indexed_root_is_empty_inline(&root_); }
+    Object get(const Heap &heap) const {
+        gcr_object_t *p;
+        check(gcr_conservative_root_get(heap.raw(), &root_, &p));
+        return Object(p);
+    }
+
+  private:
+    gcr_conservative_root_t root_;
+};
+
+} // namespace conservative
+
+/// Scheme tags, for code written once over the schemes: each names its
+/// Heap, its Root (a value held anywhere) and its Local (a value held in a
+/// local variable: the Root, but for the conservative scheme's plain
+/// pointer), and forwards the object accessors (the intrusive one drops
+/// the heap argument, which its roots do not need).
 struct Intrusive {
     using Heap = intrusive::Heap;
     using Root = intrusive::Root;
+    using Local = Root;
+    static Root keep(const Heap &, Root r) { return r; }
     using Pin = intrusive::Pin;
     static Pin pin(Heap &h, const Root &r) { return intrusive::pin(h, r); }
     static constexpr const char *name = "intrusive";
+    static gcr_config_t default_config(bool zeal = false) { return config(zeal); }
     static std::uint64_t get_u64(const Heap &, const Root &r, std::size_t o) { return r.get_u64(o); }
     static void set_u64(const Heap &, const Root &r, std::size_t o, std::uint64_t v) { r.set_u64(o, v); }
     static Root field(const Heap &, const Root &r, std::size_t i) { return r.field(i); }
@@ -341,12 +462,43 @@ struct Intrusive {
     static bool same(const Heap &, const Root &a, const Root &b) { return a.same(b); }
 };
 
+/// The conservative scheme's tag. Its `Local`, for a value held in a
+/// local variable, is the plain `Object` (the stack is what roots it); its
+/// `Root`, for a value held anywhere (a std::vector, a struct on the
+/// heap), is an owned root. `keep` makes the one from the other; every
+/// accessor takes either.
+struct Conservative {
+    using Heap = conservative::Heap;
+    using Local = conservative::Object;
+    using Root = conservative::Root;
+    static constexpr const char *name = "conservative";
+    static gcr_config_t default_config(bool zeal = false) { return mark_region_config(zeal); }
+    static Root keep(const Heap &h, const Local &o) { return Root(h, o); }
+    static std::uint64_t get_u64(const Heap &h, const Local &r, std::size_t o) { return r.get_u64(h, o); }
+    static void set_u64(const Heap &h, const Local &r, std::size_t o, std::uint64_t v) { r.set_u64(h, o, v); }
+    static Local field(const Heap &h, const Local &r, std::size_t i) { return r.field(h, i); }
+    static void set_field(const Heap &h, const Local &r, std::size_t i, const Local &v) { r.set_field(h, i, v); }
+    static bool same(const Heap &, const Local &a, const Local &b) { return a.same(b); }
+    // The same through roots (each reads the root's object first).
+    static std::uint64_t get_u64(const Heap &h, const Root &r, std::size_t o) { return r.get(h).get_u64(h, o); }
+    static void set_u64(const Heap &h, const Root &r, std::size_t o, std::uint64_t v) {
+        r.get(h).set_u64(h, o, v);
+    }
+    static Root field(const Heap &h, const Root &r, std::size_t i) { return keep(h, r.get(h).field(h, i)); }
+    static void set_field(const Heap &h, const Root &r, std::size_t i, const Root &v) {
+        r.get(h).set_field(h, i, v.get(h));
+    }
+};
+
 struct Indexed {
     using Heap = indexed::Heap;
     using Root = indexed::Root;
+    using Local = Root;
+    static Root keep(const Heap &, Root r) { return r; }
     using Pin = indexed::Pin;
     static Pin pin(Heap &h, const Root &r) { return indexed::pin(h, r); }
     static constexpr const char *name = "indexed";
+    static gcr_config_t default_config(bool zeal = false) { return config(zeal); }
     static std::uint64_t get_u64(const Heap &h, const Root &r, std::size_t o) { return r.get_u64(h, o); }
     static void set_u64(const Heap &h, const Root &r, std::size_t o, std::uint64_t v) { r.set_u64(h, o, v); }
     static Root field(const Heap &h, const Root &r, std::size_t i) { return r.field(h, i); }

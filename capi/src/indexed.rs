@@ -152,6 +152,32 @@ unsafe fn fill(root: *const gcr_indexed_root_t, handle: Persistent<'static, Inde
     }
 }
 
+/// Makes the initialised `root` hold `handle` (for the conservative
+/// scheme's roots, which are this type).
+///
+/// # Safety
+///
+/// As for [`release`].
+pub(crate) unsafe fn fill_root(
+    root: *const gcr_indexed_root_t,
+    handle: Persistent<'static, Indexed>,
+) {
+    // SAFETY: forwarded.
+    unsafe { fill(root, handle) }
+}
+
+/// The handle a root holds (for the conservative scheme's roots).
+///
+/// # Safety
+///
+/// As for [`handle`].
+pub(crate) unsafe fn root_handle<'a>(
+    root: *const gcr_indexed_root_t,
+) -> Result<&'a Persistent<'static, Indexed>, gcr_status_t> {
+    // SAFETY: forwarded.
+    unsafe { handle(root) }
+}
+
 /// The handle a root holds.
 ///
 /// # Safety

@@ -1,5 +1,5 @@
 //! The C API of gcroots: a heap with a moving collector, and the roots of
-//! two schemes, side by side in one library (`gcroots.h`; C++17 RAII
+//! three schemes, side by side in one library (`gcroots.h`; C++17 RAII
 //! classes over it in `gcroots.hpp`).
 //!
 //! # The question it answers
@@ -24,6 +24,12 @@
 //!   `_unroot` take no context since Wasmtime's 2025 `OwnedRooted`);
 //!   everything that reads or writes the object takes the heap, the
 //!   context the table lives in.
+//! - **conservative** (`gcr_conservative_*`): no root for a value on the
+//!   stack. An object is a plain pointer (`gcr_object_t *`) in C's locals;
+//!   every collection scans the thread's stack and registers and keeps,
+//!   in place, what they point into. A reference kept off the stack takes
+//!   an indexed root (`gcr_conservative_persist`). Every access takes the
+//!   heap, which checks the pointer is one of its objects.
 //!
 //! # What C must not do with a root: copy its bytes
 //!
@@ -71,13 +77,17 @@
 //!
 //! An intrusive heap and its roots belong to the thread that made them. An
 //! indexed heap may move between threads (one at a time); its roots may be
-//! cloned and unrooted on any thread.
+//! cloned and unrooted on any thread. A conservative heap belongs to the
+//! thread that made it (a collection elsewhere is `GCR_ERR_MISUSE`); its
+//! roots may be cloned and unrooted anywhere.
 
 #![allow(non_camel_case_types)]
 // Also denied workspace-wide (`[workspace.lints]`); stated here because
 // it is this crate's rule whatever workspace builds it.
 #![deny(unsafe_op_in_unsafe_fn)]
 
+#[cfg(not(miri))]
+pub mod conservative;
 pub mod indexed;
 pub mod intrusive;
 

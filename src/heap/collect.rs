@@ -124,6 +124,9 @@ impl<'r, S: Scheme> Heap<'r, S> {
         let Mature::MarkRegion(r) = &mut self.mature else {
             unreachable!("a mark-region collection of a copying heap")
         };
+        if S::CONSERVATIVE {
+            self.roots.anchor.check_thread();
+        }
         if self.config.poison || S::CONSERVATIVE {
             // Poisoning needs to know every object that may die; the stack
             // scan, every object a word may point into. (Before a regrow:

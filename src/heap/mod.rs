@@ -602,6 +602,30 @@ impl<'r, S: Scheme> Heap<'r, S> {
     /// # Panics
     ///
     /// If it is not: a root the collector did not see.
+    /// The object of the mark-region space or the large-object space that
+    /// starts exactly at `addr`, if its start is recorded.
+    #[cfg(all(feature = "conservative", not(miri)))]
+    pub(crate) fn object_starting_at(&self, addr: usize) -> Option<Gc> {
+        let Mature::MarkRegion(r) = &self.mature else {
+            return None;
+        };
+        r.object_containing(addr)
+            .or_else(|| self.large.object_containing(addr))
+            .filter(|&start| start == addr)
+            .map(Gc::from_addr)
+    }
+
+    /// Records the start bits of the objects allocated since they were
+    /// last recorded (the mutator's buffer retired and lent again).
+    #[cfg(all(feature = "conservative", not(miri)))]
+    pub(crate) fn record_starts(&mut self) {
+        self.retire();
+        if let Mature::MarkRegion(r) = &mut self.mature {
+            r.record_fresh_starts();
+        }
+        self.refill();
+    }
+
     #[inline(always)]
     #[track_caller]
     pub(crate) fn header_ptr(&self, gc: Gc) -> *mut u64 {

@@ -85,6 +85,54 @@ impl Anchor for StackAnchor {
         // through another heap finds no object of it: checked then.
         true
     }
+
+    fn check_thread(&self) {
+        let here = crate::stack::bounds();
+        assert!(
+            here == self.stack,
+            "gcroots: a conservative heap collected on another thread than the one that made \
+             its Roots: its stack roots are on that thread's stack, which this thread cannot scan"
+        );
+    }
+}
+
+impl<'r> crate::Heap<'r, Conservative> {
+    /// The object that starts at `addr`, if one of this heap does: how an
+    /// embedder that holds objects as plain addresses (C, through
+    /// `gcroots.h`) turns one back into a [`Ref`](crate::Ref). Any `addr`
+    /// is safe: one that is not the first byte of an object of this heap
+    /// (an interior pointer, another heap's object, freed or poisoned
+    /// memory, a stale address whose object moved) gives `None`. An
+    /// address kept only outside the stack (in `malloc`ed memory) across a
+    /// collection may be the start of another object by then, as with any
+    /// conservative collector: keep such references in a
+    /// [`Persistent`](crate::Persistent).
+    pub fn object_at(&mut self, addr: usize) -> Option<crate::Ref<'_, Conservative>> {
+        let gc = match self.object_starting_at(addr) {
+            Some(gc) => gc,
+            None => {
+                // Perhaps an object allocated since the start bits were
+                // last recorded: record them, and look again.
+                self.record_starts();
+                self.object_starting_at(addr)?
+            }
+        };
+        // SAFETY: `gc` is the start of an object of this heap that has a
+        // start bit (or is a large object): well-formed, and, as every
+        // object the start map knows, current until the next collection.
+        Some(unsafe { crate::Ref::new(self, gc) })
+    }
+
+    /// As [`object_at`](Self::object_at), through a shared borrow, so that
+    /// several references can be held at once; it finds only the objects
+    /// whose start is recorded: those that survived a collection, and
+    /// those allocated before the last [`object_at`](Self::object_at) that
+    /// had to record the starts.
+    pub fn find_object(&self, addr: usize) -> Option<crate::Ref<'_, Conservative>> {
+        let gc = self.object_starting_at(addr)?;
+        // SAFETY: as in `object_at`.
+        Some(unsafe { crate::Ref::new(self, gc) })
+    }
 }
 
 /// The slot `root!` declares, two words: on the stack, the value, where
@@ -106,6 +154,20 @@ pub struct StackSlot {
     /// index plus one in the high half (zero on the stack). So a read of
     /// a stack root checks both with one comparison.
     tag: Cell<u64>,
+}
+
+/// A slot forgets its value when its block ends: otherwise the word
+/// stays in the frame, which lives on until its function returns, and the
+/// next collection keeps (and pins) the dead object and all it reaches.
+/// (GCBench's stretch tree, dead after its first phase, stayed alive that
+/// way: 33% more live data at each collection.) A volatile store, which
+/// the compiler cannot drop as dead before the slot's storage ends.
+impl Drop for StackSlot {
+    #[inline(always)]
+    fn drop(&mut self) {
+        // SAFETY: `&mut self.word` is a valid, aligned, exclusive place.
+        unsafe { core::ptr::write_volatile(self.word.as_ptr(), 0) };
+    }
 }
 
 /// A stack root: a pointer to its slot.

@@ -1,9 +1,15 @@
-// A C++ embedder, written once over gcroots.hpp and run under either
-// scheme (`embedder intrusive` or `embedder indexed`): a small stack
-// machine whose values live in the garbage-collected heap, held by the
-// C++ code in ordinary values: a std::vector as the operand stack, a
-// struct `Val{tag, payload}` initialised with braces, copies, moves and
-// exceptions. Both runs print the same thing (CI compares them).
+// A C++ embedder, written once over gcroots.hpp and run under any scheme
+// (`embedder intrusive`, `embedder indexed`, `embedder conservative`): a
+// small stack machine whose values live in the garbage-collected heap,
+// held by the C++ code in ordinary values: a std::vector as the operand
+// stack, a struct `Val{tag, payload}` initialised with braces, copies,
+// moves and exceptions. Every run prints the same thing, but for the
+// last line's figures under the conservative scheme (a mark-region heap;
+// CI compares them).
+//
+// The values are roots (`S::Root`) because they live in a std::vector:
+// under the conservative scheme, only what is on the stack is found
+// without one, and `S::keep` roots a fresh object.
 //
 // Build (after `cargo build -p gcroots-capi`):
 //   c++ -std=c++17 -I capi/include embedder.cpp target/debug/libgcroots_capi.a -lpthread -ldl -lm
@@ -34,14 +40,14 @@ template <class S> class Machine {
     explicit Machine(typename S::Heap &heap) : heap_(heap) {}
 
     Val<S> integer(std::uint64_t n) {
-        Root r = heap_.alloc(0, 16);
+        Root r = S::keep(heap_, heap_.alloc(0, 16));
         S::set_u64(heap_, r, 0, INT);
         S::set_u64(heap_, r, 8, n);
         return Val<S>{INT, r};
     }
 
     Val<S> pair(const Val<S> &car, const Val<S> &cdr) {
-        Root r = heap_.alloc(2, 8);
+        Root r = S::keep(heap_, heap_.alloc(2, 8));
         S::set_u64(heap_, r, 0, PAIR);
         S::set_field(heap_, r, 0, car.object);
         S::set_field(heap_, r, 1, cdr.object);
@@ -94,7 +100,7 @@ template <class S> class Machine {
 };
 
 template <class S> int demo() {
-    typename S::Heap heap(gcroots::config(true)); // zeal: collect before every allocation
+    typename S::Heap heap(S::default_config(true)); // zeal: collect before every allocation
     Machine<S> m(heap);
 
     // Aggregates with braces, copied and moved like any struct.
@@ -156,6 +162,9 @@ int main(int argc, char **argv) {
     if (std::strcmp(scheme, "intrusive") == 0) {
         return demo<gcroots::Intrusive>();
     }
-    std::fprintf(stderr, "usage: embedder [intrusive|indexed]\n");
+    if (std::strcmp(scheme, "conservative") == 0) {
+        return demo<gcroots::Conservative>();
+    }
+    std::fprintf(stderr, "usage: embedder [intrusive|indexed|conservative]\n");
     return 2;
 }

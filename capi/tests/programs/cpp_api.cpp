@@ -216,9 +216,97 @@ template <class S> void run() {
     pins_hold_bytes_for_native_code<S>();
 }
 
+/// The conservative scheme: objects as plain pointers in locals (no root
+/// operation) across collections that evacuate everything else, through
+/// deep recursion and an exception; roots for what lives in a std::vector
+/// across allocations; errors as exceptions.
+static std::uint64_t conservative_deep(gcroots::conservative::Heap &heap,
+                                       gcroots::conservative::Object below, int n) {
+    gcroots::conservative::Object o = heap.alloc(1, 8);
+    o.set_u64(heap, 0, static_cast<std::uint64_t>(n));
+    o.set_field(heap, 0, below);
+    if (n == 0) {
+        heap.collect();
+        throw std::runtime_error("bottom");
+    }
+    return conservative_deep(heap, o, n - 1);
+}
+
+static void conservative_scheme() {
+    using gcroots::conservative::Heap;
+    using gcroots::conservative::Object;
+    using gcroots::conservative::Root;
+    Heap heap(gcroots::mark_region_config(true));
+    Object list; // empty
+    for (std::uint64_t i = 0; i < 100; i++) {
+        Object cell = heap.alloc(1, 8);
+        cell.set_u64(heap, 0, i);
+        cell.set_field(heap, 0, list);
+        list = cell; // a copy is a pointer copy
+    }
+    heap.collect();
+    std::uint64_t sum = 0, n = 0;
+    for (Object at = list; !at.empty(); at = at.field(heap, 0)) {
+        sum += at.get_u64(heap, 0);
+        n++;
+    }
+    CHECK(n == 100 && sum == 99 * 100 / 2);
+    try {
+        conservative_deep(heap, list, 40);
+        CHECK(false);
+    } catch (const std::runtime_error &e) {
+        CHECK(std::string(e.what()) == "bottom");
+    }
+    CHECK(list.get_u64(heap, 0) == 99);
+    // Off the stack, roots: a vector of them grows and copies.
+    std::vector<Root> kept;
+    for (std::uint64_t i = 0; i < 200; i++) {
+        Object o = heap.alloc(0, 8);
+        o.set_u64(heap, 0, i);
+        kept.push_back(Root(heap, o));
+    }
+    std::vector<Root> copy = kept;
+    heap.collect();
+    sum = 0;
+    for (const Root &r : copy) {
+        sum += r.get(heap).get_u64(heap, 0);
+    }
+    CHECK(sum == 199 * 200 / 2);
+    Root moved(std::move(kept[0]));
+    CHECK(kept[0].empty() && !moved.empty());
+    // Errors.
+    try {
+        list.get_u64(heap, 8);
+        CHECK(false);
+    } catch (const gcroots::Error &e) {
+        CHECK(e.status() == GCR_ERR_RANGE);
+    }
+    Heap other(gcroots::mark_region_config(true));
+    Object theirs = other.alloc(0, 8);
+    try {
+        theirs.get_u64(heap, 0);
+        CHECK(false);
+    } catch (const gcroots::Error &e) {
+        CHECK(e.status() == GCR_ERR_STALE);
+    }
+    try {
+        Root(other, theirs).get(heap);
+        CHECK(false);
+    } catch (const gcroots::Error &e) {
+        CHECK(e.status() == GCR_ERR_WRONG_HEAP);
+    }
+    try {
+        Heap semispace(gcroots::config(false));
+        CHECK(false);
+    } catch (const gcroots::Error &e) {
+        CHECK(e.status() == GCR_ERR_UNSUPPORTED);
+    }
+}
+
 int main() {
     run<gcroots::Intrusive>();
     run<gcroots::Indexed>();
+    conservative_scheme();
     if (failures) {
         std::fprintf(stderr, "%d checks failed\n", failures);
         return 1;

@@ -4,7 +4,7 @@
 //! and scopes, for the two that keep those there too (`Indexed`,
 //! `Conservative`).
 
-use gcroots_indexed::{HandleError, Mark, OwnedRoot, OwnedVec, RootTable, ScopedVec, VecRef};
+use gcroots_indexed::{HandleError, OwnedRoot, OwnedVec, RootTable};
 
 use crate::error::RootError;
 use crate::object::Gc;
@@ -61,6 +61,7 @@ pub(crate) use scoped::*;
 #[cfg(any(feature = "indexed", feature = "conservative"))]
 mod scoped {
     use super::*;
+    use gcroots_indexed::{Mark, ScopedVec, VecRef};
 
     #[inline]
     pub(crate) fn root_vec(table: &RootTable<Gc>) -> ScopedVec {

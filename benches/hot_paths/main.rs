@@ -526,18 +526,22 @@ fn minor_root_scan(c: &mut Criterion) {
 /// frames' list nodes (intrusive, hybrid), scanning the table (indexed),
 /// or reading the stack word by word (conservative). Every scheme in a
 /// mark-region heap, the only mode the conservative scheme accepts.
-fn collect_in_frames<S: Scheme>(depth: usize, iters: u64) -> Duration {
-    fn frame<S: Scheme>(heap: &mut Heap<'_, S>, depth: usize, iters: u64) -> Duration {
+/// Also returns the stack bytes the collections read (the conservative
+/// scheme's; 0 for the others).
+fn collect_in_frames<S: Scheme>(depth: usize, iters: u64) -> (Duration, u64) {
+    fn frame<S: Scheme>(heap: &mut Heap<'_, S>, depth: usize, iters: u64) -> (Duration, u64) {
         let mut scope = heap.scope();
         root!(scope, let a = scope.alloc(Shape::new(1, 8)).unwrap());
         root!(scope, let b = scope.alloc(Shape::new(0, 16)).unwrap());
         root!(scope, let c = scope.get(&a));
         let t = if depth == 0 {
+            let before = scope.stats().stack_bytes_scanned;
             let start = Instant::now();
             for _ in 0..iters {
                 scope.collect();
             }
-            start.elapsed()
+            let t = start.elapsed();
+            (t, scope.stats().stack_bytes_scanned - before)
         } else {
             frame(&mut scope, depth - 1, iters)
         };
@@ -549,6 +553,17 @@ fn collect_in_frames<S: Scheme>(depth: usize, iters: u64) -> Duration {
     frame(&mut heap, depth, iters)
 }
 
+/// `collect_in_frames` on a thread with room for 10,000 frames (a bench
+/// thread's stack has not).
+fn in_frames<S: Scheme>(depth: usize, iters: u64) -> (Duration, u64) {
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || collect_in_frames::<S>(depth, iters))
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
 fn stack_roots(c: &mut Criterion) {
     for depth in [10usize, 100, 1_000, 10_000] {
         let mut g = c.benchmark_group(format!("stack_roots/{depth}"));
@@ -557,20 +572,23 @@ fn stack_roots(c: &mut Criterion) {
         macro_rules! scheme {
             ($($s:ty),*) => {$(
                 g.bench_function(<$s>::NAME, |b| {
-                    b.iter_custom(|iters| {
-                        // The recursion needs more than a bench thread's stack
-                        // at 10,000 frames.
-                        std::thread::Builder::new()
-                            .stack_size(256 << 20)
-                            .spawn(move || collect_in_frames::<$s>(depth, iters))
-                            .unwrap()
-                            .join()
-                            .unwrap()
-                    })
+                    b.iter_custom(|iters| in_frames::<$s>(depth, iters).0)
                 });
             )*};
         }
         scheme!(Intrusive, Indexed, Hybrid, Conservative);
+        g.finish();
+    }
+    // The conservative scheme's collection per byte of stack: the same
+    // collections, with criterion's throughput the stack bytes each reads
+    // (counted by one collection first).
+    for depth in [100usize, 1_000, 10_000] {
+        let bytes = in_frames::<Conservative>(depth, 1).1;
+        let mut g = c.benchmark_group(format!("stack_scan/{depth}"));
+        g.throughput(Throughput::Bytes(bytes));
+        g.bench_function("conservative", |b| {
+            b.iter_custom(|iters| in_frames::<Conservative>(depth, iters).0)
+        });
         g.finish();
     }
 }

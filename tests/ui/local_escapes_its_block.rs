@@ -3,7 +3,7 @@
 // Under the intrusive scheme the slot holds the pinned node; under the
 // indexed scheme only `Local::detach` lifts the borrow, and then a late use
 // is a `Stale` error (tests/misuse.rs, `use_after_scope_is_a_stale_root_error`).
-use gcroots::{Config, Heap, Hybrid, Indexed, Intrusive, Local, Roots, Scheme, Shape, root};
+use gcroots::{Config, Conservative, Heap, Hybrid, Indexed, Intrusive, Local, Roots, Scheme, Shape, root};
 
 fn misuse<S: Scheme>(heap: &mut Heap<'_, S>) {
     let escaped: Local<'_, S>;
@@ -22,4 +22,6 @@ fn main() {
     misuse(&mut Heap::new(&roots, Config::default()).unwrap());
     let roots = Roots::<Hybrid>::new();
     misuse(&mut Heap::new(&roots, Config::default()).unwrap());
+    let roots = Roots::<Conservative>::new();
+    misuse(&mut Heap::new(&roots, Config::mark_region()).unwrap());
 }

@@ -3,7 +3,7 @@
 // either scheme). The error names the `root!` line, where the block ends,
 // and where the root is used later; keep such values in a vector root
 // (`root_vec!`) or in `Persistent`s instead (`root!`'s docs).
-use gcroots::{Config, Heap, Hybrid, Indexed, Intrusive, Local, Roots, Scheme, Shape, root};
+use gcroots::{Config, Conservative, Heap, Hybrid, Indexed, Intrusive, Local, Roots, Scheme, Shape, root};
 
 fn misuse<S: Scheme>(heap: &mut Heap<'_, S>) {
     let mut all: Vec<Local<'_, S>> = Vec::new();
@@ -21,4 +21,6 @@ fn main() {
     misuse(&mut Heap::new(&roots, Config::default()).unwrap());
     let roots = Roots::<Hybrid>::new();
     misuse(&mut Heap::new(&roots, Config::default()).unwrap());
+    let roots = Roots::<Conservative>::new();
+    misuse(&mut Heap::new(&roots, Config::mark_region()).unwrap());
 }

@@ -1,5 +1,5 @@
 // The same for an explicit collection, under any scheme.
-use gcroots::{Config, Heap, Hybrid, Indexed, Intrusive, Roots, Scheme, Shape, root};
+use gcroots::{Config, Conservative, Heap, Hybrid, Indexed, Intrusive, Roots, Scheme, Shape, root};
 
 fn misuse<S: Scheme>(heap: &mut Heap<'_, S>) {
     root!(heap, let x = heap.alloc(Shape::new(0, 8)).unwrap());
@@ -15,4 +15,6 @@ fn main() {
     misuse(&mut Heap::new(&roots, Config::default()).unwrap());
     let roots = Roots::<Hybrid>::new();
     misuse(&mut Heap::new(&roots, Config::default()).unwrap());
+    let roots = Roots::<Conservative>::new();
+    misuse(&mut Heap::new(&roots, Config::mark_region()).unwrap());
 }

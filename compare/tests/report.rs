@@ -140,3 +140,52 @@ fn the_charts_are_svg_documents_naming_every_workload_and_scheme() {
     assert!(hot.contains("create_drop: intrusive_stack_root"));
     assert!(chart::hot_paths_svg(&[], "none").unwrap().is_none());
 }
+
+/// The conservative scheme runs in the mark-region rows only: blank cells
+/// elsewhere in the main table, and a table of its own whose figures are
+/// computed from the CSV's columns (ratios, per collection, shares, and
+/// the false retention against the first precise scheme).
+#[test]
+fn the_conservative_table_comes_from_the_csv() {
+    use gcroots_compare::runner::report;
+    let csv = "\
+workload,size,scheme,median_ns,min_ns,max_ns,checksum,collections,minor_collections,objects_allocated,bytes_allocated,bytes_copied,roots_scanned,gc_ns,bytes_marked,peak_footprint_bytes,live_bytes_summed,objects_kept,stack_bytes_scanned,ambiguous_words,objects_pinned_by_stack,bytes_pinned_by_stack
+access,20,intrusive,40000000,40000000,40000000,7,1,0,8,192,192,8,10,0,100,192,8,0,0,0,0
+access,20,indexed,60000000,60000000,60000000,7,1,0,8,192,192,8,10,0,100,192,8,0,0,0,0
+access (mr),20,intrusive,40000000,40000000,40000000,7,2,0,8,192,0,8,10,400,100,1000,20,0,0,0,0
+access (mr),20,indexed,60000000,60000000,60000000,7,2,0,8,192,0,8,10,400,100,1000,20,0,0,0,0
+access (mr),20,conservative,50000000,50000000,50000000,7,2,0,8,192,0,9,10,400,100,1100,20,4096,6,2,100
+";
+    let records = record::from_csv(csv).unwrap();
+    assert_eq!(
+        record::from_csv(&record::to_csv(&records)).unwrap(),
+        records
+    );
+    let main = report::cells(&records);
+    assert_eq!(main[0][4], "conservative (median)");
+    assert_eq!(main[1][4], "-", "no conservative run in the semispace row");
+    assert_eq!(main[2][4], "50.0 ms");
+    // Each scheme over the best of the others, blank where it did not run.
+    assert_eq!(main[1][5..8], ["0.67", "1.50", "-"]);
+    assert_eq!(main[2][5..8], ["0.80", "1.50", "1.25"]);
+    let c = report::conservative_cells(&records).unwrap();
+    assert_eq!(c.len(), 2, "one row: the mark-region one");
+    assert_eq!(
+        c[1],
+        [
+            "access (mr)",
+            "50.0 ms",
+            "40.0 ms (intrusive)",
+            "1.25",
+            "0.83",
+            "2.0",
+            "3.0",
+            "10.000%",
+            "25.000%",
+            "+10.000%",
+            "2 (2)",
+        ]
+    );
+    // Without a conservative run there is no such table.
+    assert!(report::conservative_cells(&records[..4]).is_none());
+}

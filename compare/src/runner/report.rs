@@ -88,16 +88,24 @@ pub fn cells(records: &[Record]) -> Vec<Vec<String>> {
                 .map(|r| r.map_or_else(|| "-".to_owned(), |r| ms(r.median_ns))),
         );
         let t: Vec<f64> = row.iter().map(|r| r.median_ns as f64).collect();
-        let mut present = ratios(&t).into_iter();
         let ratio_cells = ratio_headers(&schemes).len();
         if ratio_cells == slots.len() {
-            // One ratio per scheme: blank where the scheme did not run.
-            line.extend(slots.iter().map(|r| match r {
-                Some(_) => present.next().map_or("-".to_owned(), |x| format!("{x:.2}")),
-                None => "-".to_owned(),
+            // One ratio per scheme, each over the best of the others that
+            // ran in this row; blank where the scheme did not run.
+            let mut k = 0;
+            line.extend(slots.iter().map(|r| {
+                if r.is_none() || t.len() < 2 {
+                    return "-".to_owned();
+                }
+                let best_other = (0..t.len())
+                    .filter(|&j| j != k)
+                    .map(|j| t[j])
+                    .fold(f64::INFINITY, f64::min);
+                k += 1;
+                format!("{:.2}", t[k - 1] / best_other)
             }));
         } else {
-            let mut cells: Vec<String> = present.map(|x| format!("{x:.2}")).collect();
+            let mut cells: Vec<String> = ratios(&t).iter().map(|x| format!("{x:.2}")).collect();
             cells.resize(ratio_cells, "-".to_owned());
             line.extend(cells);
         }
@@ -125,7 +133,8 @@ pub fn cells(records: &[Record]) -> Vec<Vec<String>> {
 
 /// The conservative scheme's own table, one row per workload it ran (the
 /// mark-region rows), or `None` if it ran none: its time against the best
-/// precise scheme's, what its stack scans read and found, what they pinned
+/// precise scheme's and the indexed scheme's (whose long-lived roots it
+/// shares), what its stack scans read and found, what they pinned
 /// (a share of the objects and bytes the collections kept), and its false
 /// retention: the mean live size after a full collection against the
 /// first precise scheme's on the same workload (the same deterministic
@@ -143,6 +152,7 @@ pub fn conservative_cells(records: &[Record]) -> Option<Vec<Vec<String>>> {
             "conservative",
             "best precise",
             "conservative/best",
+            "conservative/indexed",
             "stack KiB/GC",
             "ambiguous words/GC",
             "pinned objects",
@@ -201,6 +211,12 @@ pub fn conservative_cells(records: &[Record]) -> Option<Vec<Vec<String>>> {
             ms(c.median_ns),
             format!("{} ({})", ms(best.median_ns), best.scheme),
             format!("{:.2}", c.median_ns as f64 / best.median_ns as f64),
+            // The indexed scheme keeps long-lived roots as this one does:
+            // the ratio isolates the stack roots.
+            record::find(records, w, "indexed").map_or_else(
+                || "-".to_owned(),
+                |i| format!("{:.2}", c.median_ns as f64 / i.median_ns as f64),
+            ),
             format!("{:.1}", per_gc(c.stack_bytes_scanned) / 1024.0),
             format!("{:.1}", per_gc(c.ambiguous_words)),
             pct(c.objects_pinned_by_stack, c.objects_kept),

@@ -144,6 +144,7 @@ mod stack;
 mod stats;
 mod vec;
 mod verify;
+mod weak;
 
 pub use config::{Config, SpaceKind};
 pub use error::{AllocError, HeapError, PinError, RootError};
@@ -169,6 +170,7 @@ pub use scope::Scope;
 pub use spaces::large::LARGE_OBJECT_BYTES;
 pub use stats::Stats;
 pub use vec::{Iter, LocalVec, PersistentVec, RootVec};
+pub use weak::{FinalizationRegistry, Weak, WeakMap};
 
 /// The scheme the features select: the first enabled of [`Indexed`],
 /// [`Intrusive`], `Hybrid` (so with one feature on, that scheme; with the

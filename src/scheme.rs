@@ -93,6 +93,19 @@ pub(crate) mod sealed {
         pub(crate) table: &'h mut S::Table,
     }
 
+    impl<S: Bindings> RootSetMut<'_, '_, S> {
+        /// The same root set, borrowed again for a shorter while (a
+        /// collection hands it to the strong trace, then to the weak
+        /// sweep).
+        #[inline(always)]
+        pub(crate) fn reborrow(&mut self) -> RootSetMut<'_, '_, S> {
+            RootSetMut {
+                anchor: self.anchor,
+                table: &mut *self.table,
+            }
+        }
+    }
+
     /// What a scheme keeps outside the heap.
     pub trait Anchor: Default + 'static {
         /// Marks the anchor as serving one heap; `false` if it already
@@ -137,6 +150,8 @@ pub(crate) mod sealed {
         type LocalVecRepr: Copy;
         /// A long-lived vector root.
         type PersistentVecRepr<'r>;
+        /// A weak root, kept where the scheme keeps its long-lived roots.
+        type WeakRepr<'r>: Clone;
         /// A vector root of either kind, borrowed for one operation.
         type VecRef<'a>: Copy;
         /// Where a scope began.
@@ -221,6 +236,33 @@ pub(crate) mod sealed {
             set: RootSetRef<'_, '_, Self>,
             root: Self::PersistentRepr<'_>,
         ) -> Result<(), RootError>;
+
+        /// A weak root seeing `gc`.
+        ///
+        /// # Safety
+        ///
+        /// As for [`root`](Self::root).
+        unsafe fn weak<'r>(set: RootSetRef<'_, 'r, Self>, gc: Gc) -> Self::WeakRepr<'r>;
+
+        /// The object a weak root sees, `None` once a collection cleared
+        /// it, if the weak root belongs to this root set.
+        fn load_weak(
+            set: RootSetRef<'_, '_, Self>,
+            root: &Self::WeakRepr<'_>,
+        ) -> Result<Option<Gc>, RootError>;
+
+        /// Calls `f` on every weak root not yet cleared, after the
+        /// collector has traced everything else, so that it rewrites or
+        /// clears each (`f` receives `Some`). Dropped weak roots are
+        /// reclaimed first, never visited.
+        ///
+        /// # Safety
+        ///
+        /// As for [`trace`](Self::trace).
+        unsafe fn sweep_weak(set: RootSetMut<'_, '_, Self>, f: impl FnMut(&mut Option<Gc>));
+
+        /// How many weak roots the set holds (cleared ones included).
+        fn weak_count(set: RootSetRef<'_, '_, Self>) -> usize;
 
         /// An empty scoped vector root in `slot` or the table's innermost
         /// scope, valid while `slot` stays borrowed for `'s`.

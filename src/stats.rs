@@ -66,4 +66,26 @@ pub struct Stats {
     /// Bytes live after the last full collection (in semispace mode every
     /// collection is one), large objects included.
     pub live_bytes_after_gc: usize,
+    /// Weak roots cleared because their objects died.
+    pub weak_roots_cleared: u64,
+    /// Ephemeron entries removed because their keys died.
+    pub ephemerons_removed: u64,
+    /// Passes over the ephemeron entries whose keys were not yet reached
+    /// (one per collection with any, one more per link of a chain of
+    /// entries whose values reach the next key).
+    pub ephemeron_passes: u64,
+    /// Held values queued for finalization.
+    pub finalizers_queued: u64,
+    /// Held values handed to a callback
+    /// ([`Heap::run_finalizers`](crate::Heap::run_finalizers)).
+    pub finalizers_run: u64,
+}
+
+impl Stats {
+    pub(crate) fn count_weak(&mut self, w: &crate::weak::WeakOutcome) {
+        self.weak_roots_cleared += w.cleared;
+        self.ephemerons_removed += w.ephemerons_removed;
+        self.ephemeron_passes += w.passes;
+        self.finalizers_queued += w.queued;
+    }
 }

@@ -19,6 +19,7 @@ use crate::pin::Pins;
 use crate::scheme::{RootSetMut, Scheme};
 use crate::spaces::mark_region::{BLOCK_WORDS, Chunk, LINE_WORDS};
 use crate::spaces::{LargeObjects, MarkRegion, Memory};
+use crate::weak::Weaks;
 
 /// The heap as the verifier sees it.
 pub(crate) struct View<'a> {
@@ -32,6 +33,7 @@ pub(crate) struct View<'a> {
     pub(crate) large: &'a LargeObjects,
     pub(crate) remembered: &'a [Gc],
     pub(crate) pins: &'a Pins,
+    pub(crate) weaks: &'a Weaks,
 }
 
 /// The objects of one bump-allocated run, found by walking it.
@@ -139,7 +141,7 @@ fn walk_region(region: &MarkRegion, when: &str) -> Vec<(*mut u64, u64, Shape, &'
 /// # Panics
 ///
 /// With a message naming the first bad word, field, root or pin.
-pub(crate) fn verify<S: Scheme>(set: RootSetMut<'_, '_, S>, view: &View<'_>, when: &str) {
+pub(crate) fn verify<S: Scheme>(mut set: RootSetMut<'_, '_, S>, view: &View<'_>, when: &str) {
     let semispace = view
         .semispace
         .map(|(memory, top)| Walked::walk(memory, top, "mature space"));
@@ -260,7 +262,7 @@ pub(crate) fn verify<S: Scheme>(set: RootSetMut<'_, '_, S>, view: &View<'_>, whe
     let mut n = 0usize;
     // SAFETY: the closure only reads the roots' values.
     unsafe {
-        S::trace(set, |gc| {
+        S::trace(set.reborrow(), |gc| {
             if bad.is_none() && !is_object(gc.addr()) {
                 bad = Some((n, *gc));
             }
@@ -273,4 +275,24 @@ pub(crate) fn verify<S: Scheme>(set: RootSetMut<'_, '_, S>, view: &View<'_>, whe
              of the heap (a root the collector did not trace?)"
         );
     }
+    // Weak references: each holds an object of the heap, or (a weak root)
+    // nothing.
+    // SAFETY: the closure only reads the weak roots' values.
+    unsafe {
+        S::sweep_weak(set, |v| {
+            if let Some(gc) = *v {
+                assert!(
+                    is_object(gc.addr()),
+                    "gcroots verifier ({when}): a weak root holds {gc:?}, which is not an object \
+                     of the heap (a weak root the collector did not sweep?)"
+                );
+            }
+        })
+    };
+    view.weaks.for_each(|gc, what| {
+        assert!(
+            is_object(gc.addr()),
+            "gcroots verifier ({when}): {what} is {gc:?}, which is not an object of the heap"
+        );
+    });
 }

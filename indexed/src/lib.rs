@@ -31,6 +31,9 @@
 //! - **owned roots** ([`OwnedRoot`]): slots whose handles share a
 //!   liveness flag, reclaimed lazily when every handle is dropped (before
 //!   each collection, and amortised O(1) when roots are created);
+//! - **weak roots** ([`WeakRoot`]): owned slots that the collector does
+//!   not trace but sweeps afterwards ([`RootTable::sweep_weak`]),
+//!   rewriting each value that moved and clearing each that died;
 //! - **vector roots**: one entry holding a growable vector, scoped
 //!   ([`ScopedVec`], released with its scope) or owned ([`OwnedVec`]);
 //! - the **manual slab** ([`ManualRoot`]): roots released only by
@@ -88,7 +91,7 @@ mod vecs;
 
 pub use error::{HandleError, TableId};
 pub use lifo::{Mark, ScopedRoot};
-pub use owned::{OwnedRoot, OwnedVec};
+pub use owned::{OwnedRoot, OwnedVec, WeakRoot};
 pub use slab::ManualRoot;
 pub use table::{RootTable, Scope, VecHandle, VecRef};
 pub use vecs::ScopedVec;

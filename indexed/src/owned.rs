@@ -478,6 +478,31 @@ impl OwnedVec {
     }
 }
 
+/// A root that does not keep its value alive: the table's collector
+/// rewrites its value when the object moves and clears it (`None`) once a
+/// collection found the object unreachable
+/// ([`RootTable::sweep_weak`](crate::RootTable::sweep_weak)). Otherwise an
+/// [`OwnedRoot`]: 24 bytes, `Clone` (clones share the slot), `Send +
+/// Sync`, dropped on any thread without its table, its slot reclaimed at
+/// the next trim; a forgotten handle keeps its slot (counted by
+/// [`RootTable::weak_len`](crate::RootTable::weak_len)) but never its
+/// value.
+#[derive(Clone, Debug)]
+#[repr(transparent)]
+pub struct WeakRoot(pub(crate) Handle);
+
+impl WeakRoot {
+    #[inline]
+    pub(crate) fn issue(table: TableId, issued: Issued) -> WeakRoot {
+        WeakRoot(Handle::issue(table, issued))
+    }
+
+    /// The table that issued this root.
+    pub fn table(&self) -> TableId {
+        self.0.table
+    }
+}
+
 /// Why a handle whose table id matched names no live slot: its occupancy
 /// ended (a duplicate made by C, dropped through its twin).
 pub(crate) fn stale(handle: &Handle) -> HandleError {

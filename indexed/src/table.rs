@@ -6,7 +6,7 @@ use core::mem::ManuallyDrop;
 
 use crate::error::{HandleError, TableId};
 use crate::lifo::{Lifo, Mark, ScopedRoot};
-use crate::owned::{self, OwnedRoot, OwnedSlab, OwnedVec};
+use crate::owned::{self, OwnedRoot, OwnedSlab, OwnedVec, WeakRoot};
 use crate::slab::{ManualRoot, Slab};
 use crate::vecs::{ScopedVec, ScopedVecs};
 
@@ -36,6 +36,8 @@ struct Inner<T> {
     vecs: ScopedVecs<T>,
     owned: OwnedSlab<T>,
     owned_vecs: OwnedSlab<Vec<T>>,
+    /// Weak roots: `None` once cleared.
+    weak: OwnedSlab<Option<T>>,
     slab: Slab<T>,
     /// The generation the next scoped root, scoped vector or manual root
     /// will carry. Starts at 1 and only grows (a `u64` does not wrap in
@@ -187,6 +189,7 @@ impl<T: Copy> RootTable<T> {
                 vecs: ScopedVecs::new(),
                 owned: OwnedSlab::new(),
                 owned_vecs: OwnedSlab::new(),
+                weak: OwnedSlab::new(),
                 slab: Slab::new(),
                 next_generation: 1,
             }),
@@ -379,6 +382,44 @@ impl<T: Copy> RootTable<T> {
     /// counted even before the table has reclaimed them. O(slots).
     pub fn owned_len(&self) -> usize {
         self.with(|t| t.owned.live() + t.owned_vecs.live())
+    }
+
+    // ----- weak roots -----------------------------------------------------
+
+    /// A weak root seeing `value` until a collection clears it, or every
+    /// clone of the handle is dropped.
+    #[inline]
+    pub fn root_weak(&self, value: T) -> WeakRoot {
+        WeakRoot::issue(self.id, self.with(|t| t.weak.insert(Some(value))))
+    }
+
+    /// The value `root` sees, or `None` once it was cleared.
+    #[inline]
+    pub fn get_weak(&self, root: &WeakRoot) -> Result<Option<T>, HandleError> {
+        let h = &root.0;
+        self.check(h.table)?;
+        self.with(|t| t.weak.get(h.index, h.cell, h.generation).copied())
+            .ok_or_else(|| owned::stale(h))
+    }
+
+    /// How many weak roots a handle still holds (cleared ones included;
+    /// [`len`](Self::len) does not count weak roots). O(slots).
+    pub fn weak_len(&self) -> usize {
+        self.with(|t| t.weak.live())
+    }
+
+    /// Calls `f` on the value of every weak root not cleared yet, after
+    /// reclaiming the slots whose handles are all dropped: `f` rewrites a
+    /// value whose object moved or clears it (`None`). A cleared root is
+    /// never seen again.
+    pub fn sweep_weak(&mut self, mut f: impl FnMut(&mut Option<T>)) {
+        let inner = self.inner.get_mut();
+        inner.weak.trim();
+        inner.weak.for_each_mut(|v| {
+            if v.is_some() {
+                f(v)
+            }
+        });
     }
 
     // ----- vector roots ---------------------------------------------------

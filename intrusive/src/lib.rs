@@ -29,6 +29,9 @@
 //!   scoped ([`vec_root!`]) or long-lived.
 //! - [`PooledRoot`]: a movable long-lived root: a handle to a slot of the
 //!   list's pool, taken and given back without allocating.
+//! - [`WeakRoot`]: the same, in a pool of its own that the collector
+//!   sweeps after tracing ([`RootList::sweep_weak`]): it follows its value
+//!   but does not keep it, and is cleared when the value dies.
 //!
 //! Pinned nodes sit in doubly linked chains (one per kind) and unlink in
 //! O(1) in any order; pooled roots sit in chunks of slots with a free list.
@@ -99,9 +102,11 @@ mod persistent;
 mod pooled;
 mod stack;
 mod vec;
+mod weak;
 
 pub use list::RootList;
 pub use persistent::PersistentRoot;
 pub use pooled::PooledRoot;
 pub use stack::StackRoot;
 pub use vec::VecRoot;
+pub use weak::WeakRoot;

@@ -22,6 +22,7 @@ use super::{Outcome, corrupt, move_object, scan_object, words};
 use crate::object::{Gc, Header, REMEMBERED};
 use crate::scheme::{RootSetMut, Scheme};
 use crate::spaces::{LargeObjects, Memory};
+use crate::weak::{self, Liveness, Weaks};
 
 /// A full collection: evacuates everything reachable from the roots of `S`
 /// out of `from` (the old semispace) and `nursery` into `to`, which must be
@@ -29,11 +30,12 @@ use crate::spaces::{LargeObjects, Memory};
 /// together, and marks the large objects it reaches (the caller sweeps the
 /// rest). No header may have the [`REMEMBERED`] bit.
 pub(crate) fn evacuate<S: Scheme>(
-    set: RootSetMut<'_, '_, S>,
+    mut set: RootSetMut<'_, '_, S>,
     from: &Memory,
     nursery: &Memory,
     large: &mut LargeObjects,
     to: &Memory,
+    weaks: &mut Weaks,
 ) -> Outcome {
     debug_assert!(to.words() >= from.words());
     let mut copier = Copier::<false> {
@@ -41,28 +43,19 @@ pub(crate) fn evacuate<S: Scheme>(
         nursery,
         to,
         top: 0,
+        scan: 0,
         objects: 0,
         large,
         grey: Vec::new(),
     };
-    let roots = copier.roots::<S>(set);
-    let mut scan = 0;
-    loop {
-        scan = copier.scan_to_space(scan);
-        match copier.grey.pop() {
-            Some(i) => {
-                let p = copier.large.header(i);
-                // SAFETY: `p` is the header of a large object, a block of
-                // its own that the collection does not free.
-                unsafe { copier.scan_object(p) };
-            }
-            None => break,
-        }
-    }
+    let roots = copier.roots::<S>(set.reborrow());
+    copier.drain();
+    let weak = weak::process(&mut copier, set, weaks);
     Outcome {
         top: copier.top,
         objects: copier.objects,
         roots,
+        weak,
         ..Outcome::default()
     }
 }
@@ -72,23 +65,25 @@ pub(crate) fn evacuate<S: Scheme>(
 /// (promotes them), and clears the remembered objects' [`REMEMBERED`] bit.
 /// `mature` must have room for the nursery's used words after `top`.
 pub(crate) fn evacuate_nursery<S: Scheme>(
-    set: RootSetMut<'_, '_, S>,
+    mut set: RootSetMut<'_, '_, S>,
     nursery: &Memory,
     remembered: &[Gc],
     large: &mut LargeObjects,
     mature: &Memory,
     top: usize,
+    weaks: &mut Weaks,
 ) -> Outcome {
     let mut copier = Copier::<true> {
         from: nursery,
         nursery,
         to: mature,
         top,
+        scan: top,
         objects: 0,
         large,
         grey: Vec::new(),
     };
-    let roots = copier.roots::<S>(set);
+    let roots = copier.roots::<S>(set.reborrow());
     for &gc in remembered {
         let addr = gc.addr();
         let p = if mature.contains(addr) {
@@ -108,11 +103,13 @@ pub(crate) fn evacuate_nursery<S: Scheme>(
             copier.scan_object(p);
         }
     }
-    copier.scan_to_space(top);
+    copier.drain();
+    let weak = weak::process(&mut copier, set, weaks);
     Outcome {
         top: copier.top,
         objects: copier.objects,
         roots,
+        weak,
         ..Outcome::default()
     }
 }
@@ -127,6 +124,9 @@ struct Copier<'a, const MINOR: bool> {
     to: &'a Memory,
     /// Words of to-space in use.
     top: usize,
+    /// Words of to-space scanned: the objects below are black, those
+    /// between here and `top` grey.
+    scan: usize,
     objects: u64,
     large: &'a mut LargeObjects,
     /// Large objects marked and not yet scanned.
@@ -148,17 +148,28 @@ impl<const MINOR: bool> Copier<'_, MINOR> {
         roots
     }
 
-    /// Scans to-space from word `scan` until the scan catches up with the
-    /// copying; where it stopped.
-    fn scan_to_space(&mut self, mut scan: usize) -> usize {
-        while scan < self.top {
-            let p = self.to.at(self.to.addr_of(scan));
-            // SAFETY: `scan < top`, and the words up to `top` are objects
-            // (copied whole by `copy`, or mature objects below the minor
-            // collection's start), so `p` is a header inside to-space.
-            scan += unsafe { self.scan_object(p) };
+    /// Scans to-space and the grey large objects until nothing is left
+    /// to scan.
+    fn drain(&mut self) {
+        loop {
+            while self.scan < self.top {
+                let p = self.to.at(self.to.addr_of(self.scan));
+                // SAFETY: `scan < top`, and the words up to `top` are
+                // objects (copied whole by `copy`, or mature objects below
+                // the minor collection's start), so `p` is a header inside
+                // to-space.
+                self.scan += unsafe { self.scan_object(p) };
+            }
+            match self.grey.pop() {
+                Some(i) => {
+                    let p = self.large.header(i);
+                    // SAFETY: `p` is the header of a large object, a block
+                    // of its own that the collection does not free.
+                    unsafe { self.scan_object(p) };
+                }
+                None => break,
+            }
         }
-        scan
     }
 
     /// Forwards every reference field of the object whose header is at
@@ -220,6 +231,16 @@ impl<const MINOR: bool> Copier<'_, MINOR> {
         }
     }
 
+    /// Where the object at `gc`, in `from`, was copied, if it was.
+    fn copied(from: &Memory, gc: Gc) -> Option<Gc> {
+        // SAFETY: `gc` is a word of `from` (checked by the caller), not
+        // yet freed or poisoned.
+        match Header::decode(unsafe { *from.at(gc.addr()) }) {
+            Header::Forwarded(new) => Some(Gc::from_addr(new)),
+            _ => None,
+        }
+    }
+
     /// Copies the object at `gc`, in `from`, unless it was copied already.
     #[inline(always)]
     fn copy(&mut self, from: &Memory, gc: Gc) -> Gc {
@@ -248,5 +269,31 @@ impl<const MINOR: bool> Copier<'_, MINOR> {
                 "{gc:?} has a corrupt header {word:#x}: it was never an object, or was poisoned"
             )),
         }
+    }
+}
+
+impl<const MINOR: bool> Liveness for Copier<'_, MINOR> {
+    fn reached(&self, gc: Gc) -> Option<Gc> {
+        let addr = gc.addr();
+        if self.from.contains(addr) {
+            Self::copied(self.from, gc)
+        } else if MINOR {
+            Some(self.stays(gc))
+        } else if self.nursery.contains(addr) {
+            Self::copied(self.nursery, gc)
+        } else {
+            match self.large.find(addr) {
+                Some(i) => self.large.is_marked(i).then_some(gc),
+                None => corrupt(format_args!(
+                    "{gc:?} is in no space of the heap: a weak reference holds a stale address"
+                )),
+            }
+        }
+    }
+
+    fn keep(&mut self, gc: Gc) -> Gc {
+        let new = self.forward(gc);
+        self.drain();
+        new
     }
 }

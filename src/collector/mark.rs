@@ -29,6 +29,7 @@ use crate::pin::Pins;
 use crate::scheme::{RootSetMut, Scheme};
 use crate::spaces::mark_region::{Chunk, Loc};
 use crate::spaces::{LargeObjects, MarkRegion, Memory};
+use crate::weak::{self, Liveness, Weaks};
 
 /// A full collection of a mark-region heap: marks or evacuates everything
 /// reachable from `pins`, the objects the words of the thread's stack
@@ -38,11 +39,12 @@ use crate::spaces::{LargeObjects, MarkRegion, Memory};
 /// ([`MarkRegion::prepare`]), its start bits current if `S` is
 /// conservative, and no header may have the [`REMEMBERED`] bit.
 pub(crate) fn full<S: Scheme>(
-    set: RootSetMut<'_, '_, S>,
+    mut set: RootSetMut<'_, '_, S>,
     pins: &mut Pins,
     region: &mut MarkRegion,
     nursery: &Memory,
     large: &mut LargeObjects,
+    weaks: &mut Weaks,
 ) -> Outcome {
     let stack = core::mem::take(&mut region.grey.0);
     let mut tracer = Tracer::<false> {
@@ -59,8 +61,9 @@ pub(crate) fn full<S: Scheme>(
         tracer.stack();
     }
     tracer.in_place = false;
-    tracer.roots::<S>(set);
+    tracer.roots::<S>(set.reborrow());
     tracer.drain();
+    tracer.out.weak = weak::process(&mut tracer, set, weaks);
     tracer.finish()
 }
 
@@ -68,12 +71,13 @@ pub(crate) fn full<S: Scheme>(
 /// nursery objects that the pins, the roots of `S` and the `remembered`
 /// objects reach, and clears the remembered objects' [`REMEMBERED`] bit.
 pub(crate) fn minor<S: Scheme>(
-    set: RootSetMut<'_, '_, S>,
+    mut set: RootSetMut<'_, '_, S>,
     pins: &mut Pins,
     nursery: &Memory,
     remembered: &[Gc],
     region: &mut MarkRegion,
     large: &mut LargeObjects,
+    weaks: &mut Weaks,
 ) -> Outcome {
     let stack = core::mem::take(&mut region.grey.0);
     let mut tracer = Tracer::<true> {
@@ -85,7 +89,7 @@ pub(crate) fn minor<S: Scheme>(
         out: Outcome::default(),
     };
     tracer.pins(pins);
-    tracer.roots::<S>(set);
+    tracer.roots::<S>(set.reborrow());
     for &gc in remembered {
         let p = tracer.mature_header(gc).unwrap_or_else(|| {
             corrupt(format_args!(
@@ -101,6 +105,7 @@ pub(crate) fn minor<S: Scheme>(
         }
     }
     tracer.drain();
+    tracer.out.weak = weak::process(&mut tracer, set, weaks);
     tracer.finish()
 }
 
@@ -366,5 +371,45 @@ impl<const MINOR: bool> Tracer<'_, MINOR> {
             Some(loc) => Some(self.region.chunk(loc.chunk).word(loc.index)),
             None => self.large.find(gc.addr()).map(|i| self.large.header(i)),
         }
+    }
+}
+
+impl<const MINOR: bool> Liveness for Tracer<'_, MINOR> {
+    fn reached(&self, gc: Gc) -> Option<Gc> {
+        let addr = gc.addr();
+        if self.nursery.contains(addr) {
+            // SAFETY: a word of the nursery, not yet emptied.
+            return match Header::decode(unsafe { *self.nursery.at(addr) }) {
+                Header::Forwarded(new) => Some(Gc::from_addr(new)),
+                _ => None,
+            };
+        }
+        if MINOR {
+            return Some(self.stays(gc));
+        }
+        if let Some(loc) = self.region.find(addr) {
+            let chunk = self.region.chunk(loc.chunk);
+            // SAFETY: `loc.index` is a word of the chunk (`find`), not yet
+            // swept.
+            return match Header::decode(unsafe { *chunk.word(loc.index) }) {
+                Header::Forwarded(new) => Some(Gc::from_addr(new)),
+                Header::Object(_) => chunk.is_marked(loc.index).then_some(gc),
+                Header::Corrupt(word) => corrupt(format_args!(
+                    "a weak reference to {gc:?} finds a corrupt header {word:#x}"
+                )),
+            };
+        }
+        match self.large.find(addr) {
+            Some(i) => self.large.is_marked(i).then_some(gc),
+            None => corrupt(format_args!(
+                "{gc:?} is in no space of the heap: a weak reference holds a stale address"
+            )),
+        }
+    }
+
+    fn keep(&mut self, gc: Gc) -> Gc {
+        let new = self.forward(gc);
+        self.drain();
+        new
     }
 }

@@ -47,6 +47,8 @@ pub(crate) struct Outcome {
     /// the bytes of stack read (conservative scheme).
     pub(crate) ambiguous_words: u64,
     pub(crate) stack_bytes: usize,
+    /// What the weak pass did.
+    pub(crate) weak: crate::weak::WeakOutcome,
 }
 
 /// The size in words of an object of `shape`, read from a header.

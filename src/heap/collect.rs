@@ -87,6 +87,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
             &self.nursery.memory,
             &mut self.large,
             &s.space,
+            self.weaks.get_mut(),
         );
         s.top = outcome.top;
         if self.config.poison {
@@ -150,6 +151,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
             r,
             &self.nursery.memory,
             &mut self.large,
+            self.weaks.get_mut(),
         );
         r.sweep(outcome.live, self.config.poison);
         r.grow_budget(self.config.grow_percent);
@@ -195,6 +197,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
         s.bytes_pinned_by_stack += (outcome.stack_pinned_words * WORD) as u64;
         s.live_bytes_after_gc = live;
         s.live_bytes_summed += live as u64;
+        s.count_weak(&outcome.weak);
         s.peak_footprint_bytes = s.peak_footprint_bytes.max(footprint);
         s.gc_time += start.elapsed();
     }
@@ -223,6 +226,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
                     &mut self.large,
                     &s.space,
                     old_top,
+                    self.weaks.get_mut(),
                 );
                 s.top = outcome.top;
                 (outcome, ((s.top - old_top) * WORD) as u64)
@@ -235,6 +239,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
                     &remembered,
                     r,
                     &mut self.large,
+                    self.weaks.get_mut(),
                 );
                 let copied = (outcome.words_copied * WORD) as u64;
                 (outcome, copied)
@@ -254,6 +259,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
         s.objects_copied += outcome.objects;
         s.bytes_copied += copied;
         s.roots_scanned += outcome.roots;
+        s.count_weak(&outcome.weak);
         s.peak_footprint_bytes = s.peak_footprint_bytes.max(footprint);
         s.gc_time += start.elapsed();
     }
@@ -323,6 +329,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
             large: &self.large,
             remembered: &remembered,
             pins: &self.pins,
+            weaks: self.weaks.get_mut(),
         };
         let set = RootSetMut {
             anchor: &self.roots.anchor,

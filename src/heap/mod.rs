@@ -51,7 +51,7 @@
 //! when the live data plus the allocation would exceed it. The heap and
 //! its roots are then intact and usable. The heap never shrinks.
 
-use core::cell::Cell;
+use core::cell::{Cell, RefCell};
 use core::marker::PhantomData;
 use core::mem;
 use core::ptr::{self, NonNull};
@@ -77,6 +77,7 @@ use crate::spaces::{Bump, LargeObjects, MarkRegion, Memory, Nursery, Semispaces}
 use crate::stats::Stats;
 use crate::vec::PersistentVec;
 use crate::verify::{self, View as HeapView};
+use crate::weak::{FinalizationRegistry, Weak, WeakMap, Weaks};
 
 mod alloc;
 mod collect;
@@ -120,6 +121,10 @@ pub struct Heap<'r, S: Scheme> {
     nursery: Nursery,
     large: LargeObjects,
     pins: Pins,
+    /// Ephemeron tables and finalization registrations (weak roots are the
+    /// scheme's); borrowed only inside this crate's methods, which run no
+    /// user code meanwhile.
+    weaks: RefCell<Weaks>,
     /// Full collections so far, to alternate zeal's evacuating ones.
     full_collections: u64,
     max_words: usize,
@@ -203,6 +208,7 @@ impl<'r, S: Scheme> Heap<'r, S> {
             nursery,
             large: LargeObjects::default(),
             pins: Pins::default(),
+            weaks: RefCell::default(),
             full_collections: 0,
             max_words,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
@@ -508,6 +514,136 @@ impl<'r, S: Scheme> Heap<'r, S> {
     /// the root is ended all the same, in its own heap).
     pub fn release(&self, root: Persistent<'_, S>) -> Result<(), RootError> {
         S::release(self.root_set(), root.0)
+    }
+
+    /// A weak root of the object `root` holds: it follows the object but
+    /// does not keep it alive (see [`Weak`]).
+    ///
+    /// ```
+    /// # use gcroots::{root, Config, Heap, Roots, Selected, Shape};
+    /// let roots = Roots::<Selected>::new();
+    /// let mut heap = Heap::new(&roots, Config::default()).unwrap();
+    /// let strong = heap.roots().persist(heap.alloc(Shape::new(0, 8)).unwrap());
+    /// let weak = heap.weak(&strong);
+    /// heap.collect();
+    /// assert!(weak.upgrade(&heap).is_some()); // still rooted by `strong`
+    /// drop(strong);
+    /// heap.collect();
+    /// assert!(weak.upgrade(&heap).is_none()); // found dead, cleared
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `root` is stale or belongs to another heap; the message says
+    /// which.
+    #[track_caller]
+    pub fn weak<R: Root<S>>(&self, root: &R) -> Weak<'r, S> {
+        let gc = root.get(self).gc();
+        let set = RootSetRef {
+            anchor: &self.roots.anchor,
+            table: &self.table,
+        };
+        // SAFETY: `gc` is the current object of a root of this heap.
+        Weak(unsafe { S::weak(set, gc) })
+    }
+
+    /// How many weak roots are alive (held by a handle, cleared or not).
+    /// They are not counted by [`root_count`](Self::root_count): they keep
+    /// nothing alive.
+    pub fn weak_count(&self) -> usize {
+        S::weak_count(self.root_set())
+    }
+
+    /// A new, empty ephemeron table (see [`WeakMap`]).
+    pub fn weak_map(&self) -> WeakMap {
+        self.weaks.borrow_mut().new_map(self.id)
+    }
+
+    /// A new finalization registry (see [`FinalizationRegistry`]).
+    pub fn finalization_registry(&self) -> FinalizationRegistry {
+        self.weaks.borrow_mut().new_registry(self.id)
+    }
+
+    /// How many held values are queued, waiting for
+    /// [`run_finalizers`](Self::run_finalizers).
+    pub fn pending_finalizers(&self) -> usize {
+        self.weaks.borrow().pending()
+    }
+
+    /// How many registrations are watching objects not yet found dead.
+    pub fn registered_finalizers(&self) -> usize {
+        self.weaks.borrow().registered()
+    }
+
+    /// How many entries the heap's ephemeron tables hold, in all.
+    pub fn ephemeron_count(&self) -> usize {
+        self.weaks.borrow().entries()
+    }
+
+    /// Hands every queued held value to `callback`, with its registry, in
+    /// the order they were queued: collections in the order they ran, and
+    /// within one collection in registration order. Returns how many it
+    /// handed over.
+    ///
+    /// Collections only queue; user code runs here and nowhere else (never
+    /// during a collection, never inside an allocation), and sees held
+    /// values only, never the dead objects. The callback gets the heap:
+    ///
+    /// - it may allocate and collect: what those collections queue is
+    ///   handed over by this same call, after what was queued before;
+    /// - a nested `run_finalizers` (from the callback) does nothing and
+    ///   returns 0;
+    /// - if it panics, the panic propagates out of this call; the held
+    ///   value it was given is consumed, the rest stay queued for the next
+    ///   call, and the heap is intact.
+    ///
+    /// ```
+    /// # use gcroots::{root, Config, Heap, Roots, Selected, Shape};
+    /// let roots = Roots::<Selected>::new();
+    /// let mut heap = Heap::new(&roots, Config::default()).unwrap();
+    /// let files = heap.finalization_registry();
+    /// let obj = heap.alloc(Shape::new(0, 8)).unwrap();
+    /// files.register(obj, 42); // say, a file descriptor
+    /// heap.collect(); // `obj` was never rooted: it dies, 42 is queued
+    /// let mut closed = Vec::new();
+    /// heap.run_finalizers(|_heap, _registry, fd| closed.push(fd));
+    /// assert_eq!(closed, [42]);
+    /// ```
+    pub fn run_finalizers(
+        &mut self,
+        mut callback: impl FnMut(&mut Self, FinalizationRegistry, u64),
+    ) -> usize {
+        if mem::replace(&mut self.weaks.get_mut().running, true) {
+            return 0;
+        }
+        let mut n = 0;
+        while let Some((registry, held)) = self.weaks.get_mut().pop(self.id) {
+            self.stats.finalizers_run += 1;
+            n += 1;
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                callback(self, registry, held)
+            }));
+            if let Err(panic) = run {
+                // Nothing of the heap is half-changed by a callback that
+                // unwinds: every heap method leaves it consistent.
+                self.weaks.get_mut().running = false;
+                std::panic::resume_unwind(panic);
+            }
+        }
+        self.weaks.get_mut().running = false;
+        n
+    }
+
+    /// The heap's ephemeron tables and registrations.
+    #[inline]
+    pub(crate) fn weaks(&self) -> &RefCell<Weaks> {
+        &self.weaks
+    }
+
+    /// The heap's identity (pins, weak maps and registries carry it).
+    #[inline]
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// An empty long-lived vector root (see [`PersistentVec`]).

@@ -358,6 +358,8 @@ impl Bindings for Conservative {
         table::exit(set.table, mark)
     }
 
+    table::weak_in_table!();
+
     #[inline]
     unsafe fn trace(set: RootSetMut<'_, '_, Self>, f: impl FnMut(&mut Gc)) {
         // The stack's roots are found by the heap's scan, not here.

@@ -178,6 +178,8 @@ impl Bindings for Hybrid {
     #[inline(always)]
     fn exit(_: Set<'_, '_>, (): ()) {}
 
+    table::weak_in_table!();
+
     #[inline]
     unsafe fn trace(set: RootSetMut<'_, '_, Self>, mut f: impl FnMut(&mut Gc)) {
         // SAFETY: forwarded from our caller's promise about `f`.

@@ -161,6 +161,8 @@ impl Bindings for Indexed {
         table::exit(set.table, mark)
     }
 
+    table::weak_in_table!();
+
     #[inline]
     unsafe fn trace(set: RootSetMut<'_, '_, Self>, f: impl FnMut(&mut Gc)) {
         table::trace(set.table, f)

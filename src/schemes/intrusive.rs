@@ -8,7 +8,7 @@
 
 use core::pin::Pin;
 
-use gcroots_intrusive::{PooledRoot, RootList, StackRoot, VecRoot};
+use gcroots_intrusive::{PooledRoot, RootList, StackRoot, VecRoot, WeakRoot};
 
 use super::list;
 use crate::error::RootError;
@@ -42,6 +42,7 @@ impl Bindings for Intrusive {
     type VecSlotRepr<'r> = Option<VecRoot<'r, Gc>>;
     type LocalVecRepr = list::Vector;
     type PersistentVecRepr<'r> = Pin<Box<VecRoot<'r, Gc>>>;
+    type WeakRepr<'r> = WeakRoot<'r, Gc>;
     type VecRef<'a> = &'a VecRoot<'a, Gc>;
     type Mark = ();
 
@@ -89,6 +90,25 @@ impl Bindings for Intrusive {
 
     fn release(set: Set<'_, '_>, root: PooledRoot<'_, Gc>) -> Result<(), RootError> {
         list::release(set.anchor, root)
+    }
+
+    #[inline]
+    unsafe fn weak<'r>(set: Set<'_, 'r>, gc: Gc) -> WeakRoot<'r, Gc> {
+        WeakRoot::new(set.anchor, gc)
+    }
+
+    #[inline]
+    fn load_weak(set: Set<'_, '_>, root: &WeakRoot<'_, Gc>) -> Result<Option<Gc>, RootError> {
+        list::load_weak(set.anchor, root)
+    }
+
+    unsafe fn sweep_weak(set: RootSetMut<'_, '_, Self>, f: impl FnMut(&mut Option<Gc>)) {
+        // SAFETY: forwarded from our caller's promise about `f`.
+        unsafe { set.anchor.sweep_weak(f) }
+    }
+
+    fn weak_count(set: Set<'_, '_>) -> usize {
+        set.anchor.weak_len()
     }
 
     #[inline]

@@ -120,6 +120,17 @@ pub(crate) fn release(list: &RootList<Gc>, root: PooledRoot<'_, Gc>) -> Result<(
     check(list, root.list())
 }
 
+/// The value of a weak root of `list` (the intrusive scheme's).
+#[cfg(feature = "intrusive")]
+#[inline]
+pub(crate) fn load_weak(
+    list: &RootList<Gc>,
+    root: &gcroots_intrusive::WeakRoot<'_, Gc>,
+) -> Result<Option<Gc>, RootError> {
+    check(list, root.list())?;
+    Ok(root.load())
+}
+
 #[inline]
 pub(crate) fn root_vec<'s, 'r: 's>(
     list: &'r RootList<Gc>,

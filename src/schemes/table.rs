@@ -4,7 +4,7 @@
 //! and scopes, for the two that keep those there too (`Indexed`,
 //! `Conservative`).
 
-use gcroots_indexed::{HandleError, OwnedRoot, OwnedVec, RootTable};
+use gcroots_indexed::{HandleError, OwnedRoot, OwnedVec, RootTable, WeakRoot};
 
 use crate::error::RootError;
 use crate::object::Gc;
@@ -40,6 +40,53 @@ pub(crate) fn store_persistent(
 
 pub(crate) fn release(table: &RootTable<Gc>, root: OwnedRoot) -> Result<(), RootError> {
     Ok(table.release(root)?)
+}
+
+/// The weak-root items of `Bindings` for a scheme whose table is a
+/// `RootTable<Gc>` (every scheme but the intrusive one): weak roots in the
+/// table's weak slots.
+macro_rules! weak_in_table {
+    () => {
+        type WeakRepr<'r> = gcroots_indexed::WeakRoot;
+
+        #[inline]
+        unsafe fn weak<'r>(set: RootSetRef<'_, 'r, Self>, gc: Gc) -> gcroots_indexed::WeakRoot {
+            $crate::schemes::table::weak(set.table, gc)
+        }
+
+        #[inline]
+        fn load_weak(
+            set: RootSetRef<'_, '_, Self>,
+            root: &gcroots_indexed::WeakRoot,
+        ) -> Result<Option<Gc>, RootError> {
+            $crate::schemes::table::load_weak(set.table, root)
+        }
+
+        unsafe fn sweep_weak(set: RootSetMut<'_, '_, Self>, f: impl FnMut(&mut Option<Gc>)) {
+            $crate::schemes::table::sweep_weak(set.table, f)
+        }
+
+        fn weak_count(set: RootSetRef<'_, '_, Self>) -> usize {
+            set.table.weak_len()
+        }
+    };
+}
+pub(crate) use weak_in_table;
+
+#[inline]
+pub(crate) fn weak(table: &RootTable<Gc>, gc: Gc) -> WeakRoot {
+    table.root_weak(gc)
+}
+
+#[inline]
+pub(crate) fn load_weak(table: &RootTable<Gc>, root: &WeakRoot) -> Result<Option<Gc>, RootError> {
+    Ok(table.get_weak(root)?)
+}
+
+/// Calls `f` on every weak root of the table not yet cleared, after
+/// reclaiming the dropped ones.
+pub(crate) fn sweep_weak(table: &mut RootTable<Gc>, f: impl FnMut(&mut Option<Gc>)) {
+    table.sweep_weak(f)
 }
 
 pub(crate) fn persist_vec(table: &RootTable<Gc>) -> OwnedVec {

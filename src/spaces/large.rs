@@ -123,6 +123,12 @@ impl LargeObjects {
         !core::mem::replace(&mut self.objects[i].marked, true)
     }
 
+    /// Whether object `i` is marked (reached by the collection under way).
+    #[inline]
+    pub(crate) fn is_marked(&self, i: usize) -> bool {
+        self.objects[i].marked
+    }
+
     /// Frees every unmarked object and unmarks the rest; the number of
     /// objects freed.
     pub(crate) fn sweep(&mut self) -> usize {

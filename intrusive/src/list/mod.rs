@@ -37,6 +37,8 @@ pub struct RootList<T> {
     pub(crate) vectors: Chain<Vec<T>>,
     /// [`PooledRoot`](crate::PooledRoot)s.
     pub(crate) pool: Pool<T>,
+    /// [`WeakRoot`](crate::WeakRoot)s: `None` once cleared.
+    pub(crate) weak: Pool<Option<T>>,
     /// Whether a collector has claimed this list (see [`claim`](Self::claim)).
     claimed: Cell<bool>,
 }
@@ -55,6 +57,7 @@ impl<T> RootList<T> {
             persistent: Chain::new(),
             vectors: Chain::new(),
             pool: Pool::new(),
+            weak: Pool::new(),
             claimed: Cell::new(false),
         }
     }
@@ -88,6 +91,13 @@ impl<T> RootList<T> {
     /// How many pooled roots are alive.
     pub fn pooled_len(&self) -> usize {
         self.pool.live()
+    }
+
+    /// How many weak roots are alive (cleared ones included: a handle
+    /// still holds each slot). Weak roots are not counted by
+    /// [`len`](Self::len): they keep nothing alive.
+    pub fn weak_len(&self) -> usize {
+        self.weak.live()
     }
 
     /// How many vector roots are linked (walks them), each counted once
@@ -138,6 +148,26 @@ impl<T: Copy> RootList<T> {
         }
         // SAFETY: as above, for the pool's slots.
         unsafe { self.pool.for_each(f) };
+    }
+
+    /// Calls `f` on the value of every weak root that is not cleared yet,
+    /// after a collection has traced everything else: `f` rewrites a value
+    /// whose object moved, or clears it (`None`) if the object died. A
+    /// cleared root stays cleared: `f` never sees it again.
+    ///
+    /// # Safety
+    ///
+    /// As for [`trace`](Self::trace): `f` must not create, drop, read or
+    /// write any root of this list.
+    pub unsafe fn sweep_weak(&self, mut f: impl FnMut(&mut Option<T>)) {
+        // SAFETY: as in `trace`, for the weak pool's slots.
+        unsafe {
+            self.weak.for_each(|v| {
+                if v.is_some() {
+                    f(v)
+                }
+            })
+        };
     }
 }
 

@@ -6,7 +6,15 @@
 
 use core::mem::size_of;
 
-use gcroots::{Heap, Local, LocalVec, Persistent, PersistentVec, Ref};
+use gcroots::{
+    FinalizationRegistry, Heap, Local, LocalVec, Persistent, PersistentVec, Ref, Weak, WeakMap,
+};
+
+// The heap's ephemeron tables and registries are the same under every
+// scheme: a map is an owned handle, a registry a name.
+assert_impl_all!(WeakMap: Send, Sync);
+assert_not_impl_any!(WeakMap: Clone);
+assert_impl_all!(FinalizationRegistry: Send, Sync, Copy);
 
 /// What the rooting crates hold for gcroots: an object's address, a
 /// `NonZeroUsize` (the heap's own type for it is not public).
@@ -31,6 +39,9 @@ mod intrusive {
     assert_impl_all!(Local<'static, Intrusive>: Copy);
     assert_not_impl_any!(Local<'static, Intrusive>: Send, Sync);
     assert_not_impl_any!(Persistent<'static, Intrusive>: Send, Sync, Copy, Clone);
+    assert_not_impl_any!(Weak<'static, Intrusive>: Send, Sync, Copy);
+    assert_impl_all!(Weak<'static, Intrusive>: Clone);
+    assert_eq_size!(Weak<'static, Intrusive>, [usize; 2]);
     assert_impl_all!(LocalVec<'static, Intrusive>: Copy);
     assert_not_impl_any!(LocalVec<'static, Intrusive>: Send, Sync);
     assert_not_impl_any!(PersistentVec<'static, Intrusive>: Send, Sync, Clone);
@@ -62,6 +73,8 @@ mod indexed {
     // between threads.
     assert_impl_all!(Local<'static, Indexed>: Copy, Send, Sync, Unpin);
     assert_impl_all!(Persistent<'static, Indexed>: Send, Sync, Unpin, Clone);
+    assert_impl_all!(Weak<'static, Indexed>: Send, Sync, Clone);
+    assert_eq_size!(Weak<'static, Indexed>, [u64; 3]);
     assert_not_impl_any!(Persistent<'static, Indexed>: Copy);
     assert_impl_all!(LocalVec<'static, Indexed>: Copy, Send, Sync);
     assert_impl_all!(PersistentVec<'static, Indexed>: Send, Sync);
@@ -97,6 +110,8 @@ mod hybrid {
     assert_impl_all!(Local<'static, Hybrid>: Copy);
     assert_not_impl_any!(Local<'static, Hybrid>: Send, Sync);
     assert_impl_all!(Persistent<'static, Hybrid>: Send, Sync, Unpin, Clone);
+    assert_impl_all!(Weak<'static, Hybrid>: Send, Sync, Clone);
+    assert_eq_size!(Weak<'static, Hybrid>, [u64; 3]);
     assert_not_impl_any!(Persistent<'static, Hybrid>: Copy);
     assert_impl_all!(LocalVec<'static, Hybrid>: Copy);
     assert_not_impl_any!(LocalVec<'static, Hybrid>: Send, Sync);
@@ -124,6 +139,8 @@ mod conservative {
     assert_impl_all!(Local<'static, Conservative>: Copy);
     assert_not_impl_any!(Local<'static, Conservative>: Send, Sync);
     assert_impl_all!(Persistent<'static, Conservative>: Send, Sync, Unpin, Clone);
+    assert_impl_all!(Weak<'static, Conservative>: Send, Sync, Clone);
+    assert_eq_size!(Weak<'static, Conservative>, [u64; 3]);
     assert_impl_all!(PersistentVec<'static, Conservative>: Send, Sync);
     // Its stack roots are on the stack of the thread that made the heap's
     // `Roots`, which every collection scans.

@@ -3,7 +3,7 @@
 //! public API. Run under miri with Stacked and Tree Borrows.
 
 use gcroots_indexed::{
-    HandleError, ManualRoot, OwnedRoot, OwnedVec, RootTable, ScopedRoot, ScopedVec,
+    HandleError, ManualRoot, OwnedRoot, OwnedVec, RootTable, ScopedRoot, ScopedVec, WeakRoot,
 };
 use static_assertions::{assert_eq_size, assert_impl_all, assert_not_impl_any};
 
@@ -15,6 +15,8 @@ assert_impl_all!(ScopedVec: Send, Sync, Copy);
 assert_impl_all!(OwnedVec: Send, Sync, Clone);
 assert_eq_size!(OwnedRoot, [u64; 3]);
 assert_eq_size!(OwnedVec, [u64; 3]);
+assert_impl_all!(WeakRoot: Send, Sync, Clone);
+assert_eq_size!(WeakRoot, [u64; 3]);
 assert_eq_size!(ScopedVec, [u64; 2]);
 assert_not_impl_any!(ManualRoot: Copy, Clone);
 assert_eq_size!(ScopedRoot, [u64; 2]);
@@ -404,4 +406,40 @@ fn try_exit_refuses_a_foreign_mark_and_releases_nothing() {
         })
     );
     assert_eq!(a.get(x), Ok(1));
+}
+
+#[test]
+fn weak_roots_are_swept_not_traced_and_stay_cleared() {
+    let mut table = RootTable::<usize>::new();
+    let strong = table.root_owned(1);
+    let a = table.root_weak(10);
+    let b = table.root_weak(20);
+    let b2 = b.clone();
+    assert_eq!(
+        (table.weak_len(), table.len()),
+        (2, 1),
+        "clones share a slot; not roots"
+    );
+    let mut traced = Vec::new();
+    table.trace(|v| traced.push(*v));
+    assert_eq!(traced, [1], "the strong walk does not see them");
+    table.sweep_weak(|v| *v = if *v == Some(10) { Some(11) } else { None });
+    assert_eq!(table.get_weak(&a), Ok(Some(11)));
+    assert_eq!(table.get_weak(&b2), Ok(None));
+    let mut seen = 0;
+    table.sweep_weak(|_| seen += 1);
+    assert_eq!(seen, 1, "a cleared weak root is never visited again");
+    // Another table's weak root is refused; a dropped one's slot is
+    // reclaimed at the next sweep.
+    let other = RootTable::<usize>::new();
+    assert!(matches!(
+        other.get_weak(&a),
+        Err(HandleError::WrongTable { .. })
+    ));
+    drop((b, b2));
+    table.sweep_weak(|_| {});
+    assert_eq!(table.weak_len(), 1);
+    let moved = std::thread::spawn(move || a).join().unwrap();
+    assert_eq!(table.get_weak(&moved), Ok(Some(11)));
+    assert_eq!(table.get_owned(&strong), Ok(1));
 }

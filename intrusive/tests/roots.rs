@@ -11,9 +11,12 @@ use std::task::Poll;
 use common::{poll, traced, two_roots_across_awaits};
 
 use gcroots_intrusive::{
-    PersistentRoot, PooledRoot, RootList, StackRoot, VecRoot, stack_root, vec_root,
+    PersistentRoot, PooledRoot, RootList, StackRoot, VecRoot, WeakRoot, stack_root, vec_root,
 };
 use static_assertions::{assert_eq_size, assert_not_impl_any};
+
+assert_not_impl_any!(WeakRoot<'static, usize>: Send, Sync);
+assert_eq_size!(WeakRoot<'static, usize>, [usize; 2]);
 
 assert_not_impl_any!(StackRoot<'static, usize>: Send, Sync, Unpin);
 assert_not_impl_any!(PersistentRoot<'static, usize>: Send, Sync, Unpin);
@@ -361,4 +364,39 @@ fn roots_of_every_kind_in_one_list() {
     drop((p, q));
     assert_eq!(traced(&list), [1, 4, 5]);
     assert_eq!(s.load(), 1);
+}
+
+#[test]
+fn weak_roots_are_swept_not_traced_and_stay_cleared() {
+    let list = RootList::new();
+    let strong = PooledRoot::new(&list, 1);
+    let a = WeakRoot::new(&list, 10);
+    let b = WeakRoot::new(&list, 20);
+    let c = b.clone();
+    assert_eq!(
+        (list.weak_len(), list.len()),
+        (3, 1),
+        "weak roots are not roots"
+    );
+    assert_eq!(traced(&list), [1], "the strong walk does not see them");
+    // A sweep: 10 moves to 11, 20 dies.
+    let mut seen = Vec::new();
+    // SAFETY: the closure touches no root of `list`.
+    unsafe {
+        list.sweep_weak(|v| {
+            seen.push(v.unwrap());
+            *v = if *v == Some(10) { Some(11) } else { None };
+        })
+    };
+    seen.sort();
+    assert_eq!(seen, [10, 20, 20]);
+    assert_eq!((a.load(), b.load(), c.load()), (Some(11), None, None));
+    let mut seen = 0;
+    // SAFETY: as above.
+    unsafe { list.sweep_weak(|_| seen += 1) };
+    assert_eq!(seen, 1, "a cleared weak root is never visited again");
+    assert_eq!(b.clone().load(), None);
+    drop((a, b, c));
+    assert_eq!(list.weak_len(), 0);
+    assert_eq!(strong.load(), 1);
 }

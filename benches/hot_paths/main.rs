@@ -30,11 +30,14 @@
 //!   long-lived roots to mature objects: the root scan alone, which a
 //!   generational collector pays at every minor collection, against a loop
 //!   that reads N pointers and range-checks each.
+//! - `weak_create_drop`, `weak_upgrade`, `weak_collect/N`: weak roots and
+//!   ephemerons against the strong roots of the same scheme ([`weak`]).
 
 // criterion's `criterion_group!` defines an undocumented public function.
 #![allow(missing_docs)]
 
 mod alternatives;
+mod weak;
 
 use std::hint::black_box;
 use std::pin::pin;
@@ -603,6 +606,7 @@ criterion_group!(
     collect,
     copy,
     barrier,
-    minor_root_scan
+    minor_root_scan,
+    weak::weak
 );
 criterion_main!(benches);

@@ -5,7 +5,7 @@
 //! with the value computed here in plain Rust, without a heap.
 
 use gcroots::{Config, Scheme};
-use gcroots_compare::workloads::{self, Workload, Xorshift, fragment, interp};
+use gcroots_compare::workloads::{self, Workload, Xorshift, fragment, interp, wrapper_cache};
 
 /// The checksum each workload must return at `size`, computed without a
 /// heap.
@@ -61,6 +61,7 @@ fn expected(name: &str, size: u64) -> u64 {
                 .sum()
         }
         "interp" => (0..size).map(|i| interp::expected_main(i) as u64).sum(),
+        "wrapper_cache" => wrapper_cache::expected(size),
         "fragment" => {
             // Replays the choices: each replaced object and each object
             // left in the table adds its stamp and its tail word.

@@ -23,6 +23,7 @@ pub mod many_roots;
 pub mod persistent_churn;
 pub mod root_churn;
 pub mod values;
+pub mod wrapper_cache;
 
 /// A workload, instantiated for scheme `S`.
 pub struct Workload<S: Scheme> {
@@ -170,6 +171,14 @@ pub fn all<S: Scheme>() -> Vec<Workload<S>> {
             tiny: access::TINY,
             config: Config::default,
             run: access::run::<S>,
+        },
+        Workload {
+            name: "wrapper_cache",
+            what: "host objects looked up by key through a weak cache (most die young), with a finalization registry and a WeakMap of expandos; size = lookups",
+            full: wrapper_cache::FULL,
+            tiny: wrapper_cache::TINY,
+            config: Config::default,
+            run: wrapper_cache::run::<S>,
         },
         Workload {
             name: "interp",

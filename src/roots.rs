@@ -62,6 +62,24 @@ impl<S: Scheme> Roots<S> {
         Persistent(unsafe { S::persist(self.with(heap), value.gc()) })
     }
 
+    /// A weak root of `value`, which must belong to the heap these roots
+    /// serve (see [`Weak`](crate::Weak)). As [`persist`](Self::persist),
+    /// it needs no borrow of the heap, so it takes the result of an
+    /// allocation directly (an intern table's new entry, say).
+    ///
+    /// # Panics
+    ///
+    /// If `value` belongs to another heap.
+    pub fn weak(&self, value: Ref<'_, S>) -> crate::Weak<'_, S> {
+        let heap = value.heap();
+        assert!(
+            self.anchor.same(&heap.roots().anchor),
+            "weak: the value belongs to another heap"
+        );
+        // SAFETY: as in `persist`.
+        crate::Weak(unsafe { S::weak(self.with(heap), value.gc()) })
+    }
+
     /// `heap`'s root set, with the anchor borrowed from `self` for as long
     /// as `self` is borrowed (a `Ref` only lends its heap for `'h`). The
     /// caller has checked with [`Anchor::same`] that these roots serve

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use gcroots::{
-    AllocError, Heap, Local, Persistent, Ref, Root, RootVec, Roots, Scheme, root, root_vec,
+    AllocError, Heap, Local, Persistent, Ref, Root, RootVec, Roots, Scheme, Weak, root, root_vec,
 };
 
 use super::lexer::tokenize;
@@ -54,13 +54,17 @@ const BUILTINS: [(&str, Builtin); 14] = [
 /// The symbol id of `nil`, interned right after the builtins.
 const NIL_SYMBOL: u64 = BUILTINS.len() as u64;
 
-/// An interpreter: its symbol table (in Rust) and its two long-lived roots,
+/// An interpreter: its symbol table (in Rust), its intern table (each
+/// symbol's heap object, held weakly: a symbol no live value holds is
+/// collected and made again when next read) and its two long-lived roots,
 /// `nil` and the global environment (in the heap).
 ///
 /// Its roots end when it is dropped.
 pub struct Interp<'r, S: Scheme> {
     names: Vec<String>,
     ids: HashMap<String, u64>,
+    /// By symbol id.
+    symbols: Vec<Option<Weak<'r, S>>>,
     pub(super) nil: Persistent<'r, S>,
     globals: Persistent<'r, S>,
 }
@@ -87,6 +91,7 @@ impl<'r, S: Scheme> Interp<'r, S> {
         let mut interp = Interp {
             names: Vec::new(),
             ids: HashMap::new(),
+            symbols: Vec::new(),
             nil,
             globals,
         };
@@ -105,6 +110,33 @@ impl<'r, S: Scheme> Interp<'r, S> {
         self.names.push(name.to_owned());
         self.ids.insert(name.to_owned(), id);
         id
+    }
+
+    /// The heap object of symbol `id`: the interned one while it is alive,
+    /// so that one symbol is one object; a new one, interned, otherwise.
+    pub(super) fn symbol<'h>(
+        &mut self,
+        heap: &'h mut Heap<'r, S>,
+        id: u64,
+    ) -> Result<Ref<'h, S>, AllocError> {
+        let i = id as usize;
+        if self.symbols.len() <= i {
+            self.symbols.resize(i + 1, None);
+        }
+        let interned = |heap: &Heap<'r, S>, w: &Option<Weak<'r, S>>| {
+            w.as_ref().is_some_and(|w| w.upgrade(heap).is_some())
+        };
+        if interned(heap, &self.symbols[i]) {
+            let heap: &'h Heap<'r, S> = heap;
+            return Ok(self.symbols[i]
+                .as_ref()
+                .and_then(|w| w.upgrade(heap))
+                .expect("alive"));
+        }
+        let roots = heap.roots();
+        let v = symbol(heap, id)?;
+        self.symbols[i] = Some(roots.weak(v));
+        Ok(v)
     }
 
     /// Parses and evaluates every expression in `src`; returns the last value.
@@ -212,7 +244,7 @@ impl<'r, S: Scheme> Interp<'r, S> {
                     branch.escape(&value)
                 });
                 self.define(&mut scope, id, &value)?;
-                root!(scope, let name = symbol(&mut scope, id)?);
+                root!(scope, let name = self.symbol(&mut scope, id)?);
                 return Ok(scope.escape(&name));
             }
             Some(Builtin::Lambda) => {

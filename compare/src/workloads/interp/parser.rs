@@ -4,7 +4,7 @@ use gcroots::{Heap, Ref, Scheme, root};
 
 use super::eval::Interp;
 use super::lexer::Token;
-use super::value::{Error, SYMBOL, TAG_SYMBOL, cons, int};
+use super::value::{Error, cons, int};
 
 impl<'r, S: Scheme> Interp<'r, S> {
     /// Parses one expression starting at token `*at` into the heap.
@@ -25,10 +25,7 @@ impl<'r, S: Scheme> Interp<'r, S> {
             Token::Symbol(name) if name == "nil" => Ok(heap.get(&self.nil)),
             Token::Symbol(name) => {
                 let id = self.intern(name);
-                let symbol = heap.alloc(SYMBOL)?;
-                symbol.write_u64(0, TAG_SYMBOL);
-                symbol.write_u64(8, id);
-                Ok(symbol)
+                Ok(self.symbol(heap, id)?)
             }
         }
     }

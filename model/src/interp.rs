@@ -2,8 +2,8 @@
 //! checks that they agree.
 
 use gcroots::{
-    AllocError, Config, Heap, Local, MAX_BYTES, MAX_FIELDS, Persistent, PersistentVec, Ref, Root,
-    RootError, RootVec, Roots, Scheme, Shape, root,
+    AllocError, Config, FinalizationRegistry, Heap, Local, MAX_BYTES, MAX_FIELDS, Persistent,
+    PersistentVec, Ref, Root, RootError, RootVec, Roots, Scheme, Shape, Weak, WeakMap, root,
 };
 
 use crate::model::Model;
@@ -20,8 +20,15 @@ struct Run<'p, 'r, S: Scheme> {
     ops: std::slice::Iter<'p, Op>,
     model: Model,
     persistent: Vec<Persistent<'r, S>>,
-    /// Each physical heap's vector root.
-    vectors: [PersistentVec<'r, S>; 2],
+    /// Each physical heap's vector root (dropped at the end).
+    vectors: Vec<PersistentVec<'r, S>>,
+    /// The weak roots, as the model's `weak`.
+    weak: Vec<Weak<'r, S>>,
+    /// Each physical heap's ephemeron table and finalization registry.
+    maps: [WeakMap; 2],
+    registries: [FinalizationRegistry; 2],
+    /// The next registration's held value.
+    next_held: u64,
     trace: Trace,
     stress: bool,
     /// The scheme finds stack roots conservatively: a stale word on the
@@ -103,6 +110,55 @@ impl<S: Scheme> Run<'_, '_, S> {
             Err(e) => panic!("unexpected allocation failure: {e}"),
         }
         self.trace.push(Event::Alloc(outcome));
+    }
+}
+
+impl<S: Scheme> Run<'_, '_, S> {
+    /// After a full collection of physical heap `p` (label `l`'s heap):
+    /// every weak root, ephemeron entry and registration of it agrees
+    /// with the model's reachability.
+    fn check_weak(&mut self, p: usize, heap: &Heap<'_, S>) {
+        let reach = self.model.reachable(p);
+        let conservative = self.conservative;
+        let objects = &self.model.objects;
+        for (i, (obj, cleared)) in self.model.weak.iter_mut().enumerate() {
+            if objects[*obj].heap != p {
+                continue;
+            }
+            let got = self.weak[i].upgrade(heap).map(id);
+            if reach[*obj] {
+                assert_eq!(got, Some(*obj as u64), "a reachable object's weak root");
+            } else {
+                assert!(
+                    conservative || got.is_none(),
+                    "the weak root of unreachable object {obj} survived a full collection"
+                );
+                if let Some(g) = got {
+                    assert_eq!(g, *obj as u64, "a weak root reads another object");
+                }
+                *cleared |= got.is_none();
+            }
+        }
+        self.model.maps[p].retain(|&(k, _)| reach[k]);
+        let entries = self.maps[p].len(heap);
+        check_live(
+            conservative,
+            entries,
+            self.model.maps[p].len(),
+            "ephemeron entries after a collection",
+        );
+        let dead = self
+            .model
+            .registrations
+            .iter()
+            .filter(|&&(t, _)| objects[t].heap == p && !reach[t])
+            .count();
+        let pending = heap.pending_finalizers();
+        if conservative {
+            assert!(pending <= dead, "{pending} queued, {dead} dead targets");
+        } else {
+            assert_eq!(pending, dead, "held values queued after a full collection");
+        }
     }
 }
 
@@ -325,6 +381,132 @@ fn frame<'r, S: Scheme>(
                     "live bytes after a collection",
                 );
                 run.trace.push(Event::Live(live));
+                run.check_weak(p, hs[l]);
+            }
+            Op::Weak { handle } => {
+                let Some(h) = run.model.handle(handle) else {
+                    continue;
+                };
+                let heap = &*hs[run.label_of(run.heap_of(h))];
+                let w = heap.roots().weak(get(run, heap, frames, depth, h));
+                run.weak.push(w);
+                run.model.weak.push((run.model.object_of(h), false));
+            }
+            Op::DropWeak { which } => {
+                if run.weak.is_empty() {
+                    continue;
+                }
+                let which = usize::from(which) % run.weak.len();
+                run.weak.remove(which);
+                run.model.weak.remove(which);
+            }
+            Op::Upgrade { which } => {
+                if run.weak.is_empty() {
+                    continue;
+                }
+                let which = usize::from(which) % run.weak.len();
+                let (obj, cleared) = run.model.weak[which];
+                let p = run.model.objects[obj].heap;
+                let heap = &*hs[run.label_of(p)];
+                let got = run.weak[which].upgrade(heap).map(id);
+                if run.model.reachable(p)[obj] {
+                    assert_eq!(got, Some(obj as u64), "a reachable object's weak root");
+                } else if cleared {
+                    assert_eq!(got, None, "a cleared weak root");
+                } else if let Some(g) = got {
+                    // Not yet found dead by a collection: still readable.
+                    assert_eq!(g, obj as u64, "a weak root reads another object");
+                }
+                run.trace.push(Event::Weak(got));
+            }
+            Op::MapInsert { handle, value } => {
+                let Some(h) = run.model.handle(handle) else {
+                    continue;
+                };
+                let v = usize::from(value) % run.model.handles();
+                let p = run.heap_of(h);
+                if run.heap_of(v) != p {
+                    continue; // refused across heaps: a weak-suite test
+                }
+                let heap = &*hs[run.label_of(p)];
+                run.maps[p].insert(
+                    get(run, heap, frames, depth, h),
+                    get(run, heap, frames, depth, v),
+                );
+                let (key, value) = (run.model.object_of(h), run.model.object_of(v));
+                let map = &mut run.model.maps[p];
+                match map.iter_mut().find(|(k, _)| *k == key) {
+                    Some(entry) => entry.1 = value,
+                    None => map.push((key, value)),
+                }
+            }
+            Op::MapGet { handle } | Op::MapRemove { handle } => {
+                let Some(h) = run.model.handle(handle) else {
+                    continue;
+                };
+                let p = run.heap_of(h);
+                let key = run.model.object_of(h);
+                let heap = &*hs[run.label_of(p)];
+                let k = get(run, heap, frames, depth, h);
+                let expected = run.model.maps[p]
+                    .iter()
+                    .find(|&&(k, _)| k == key)
+                    .map(|&(_, v)| v as u64);
+                let got = if matches!(op, Op::MapGet { .. }) {
+                    run.maps[p].get(k).map(id)
+                } else {
+                    run.model.maps[p].retain(|&(k, _)| k != key);
+                    run.maps[p]
+                        .remove(k)
+                        .then_some(expected.unwrap_or(u64::MAX))
+                };
+                assert_eq!(got, expected, "an ephemeron table's entry for {key}");
+                run.trace.push(Event::Weak(got));
+            }
+            Op::Register { handle } => {
+                let Some(h) = run.model.handle(handle) else {
+                    continue;
+                };
+                let p = run.heap_of(h);
+                let heap = &*hs[run.label_of(p)];
+                let held = run.next_held;
+                run.next_held += 1;
+                run.registries[p].register(get(run, heap, frames, depth, h), held);
+                run.model.registrations.push((run.model.object_of(h), held));
+            }
+            Op::Unregister { which } => {
+                if run.model.registrations.is_empty() {
+                    continue;
+                }
+                let which = usize::from(which) % run.model.registrations.len();
+                let (target, held) = run.model.registrations.remove(which);
+                let p = run.model.objects[target].heap;
+                let ended = run.registries[p].unregister(hs[run.label_of(p)], held);
+                assert_eq!(ended, 1, "registration {held} ends, queued or not");
+            }
+            Op::RunFinalizers { heap } => {
+                let l = usize::from(heap % 2);
+                let p = run.model.labels[l];
+                let mut got = Vec::new();
+                hs[l].run_finalizers(|_, registry, held| {
+                    assert_eq!(registry, run.registries[p], "another heap's registry");
+                    got.push(held);
+                });
+                let reach = run.model.reachable(p);
+                for &held in &got {
+                    let at = run
+                        .model
+                        .registrations
+                        .iter()
+                        .position(|&(_, h)| h == held)
+                        .unwrap_or_else(|| panic!("held value {held}: not registered, or twice"));
+                    let (target, _) = run.model.registrations.remove(at);
+                    assert!(
+                        !reach[target],
+                        "held value {held} handed over while object {target} is reachable"
+                    );
+                }
+                run.trace.push(Event::Finalized(got));
             }
             Op::Garbage { heap, words } => {
                 let l = usize::from(heap % 2);
@@ -443,12 +625,18 @@ pub(crate) fn run<S: Scheme>(ops: &[Op], config: &Config) -> Trace {
     let (r0, r1) = (Roots::<S>::new(), Roots::<S>::new());
     let mut h0 = Heap::new(&r0, config.clone()).expect("a valid configuration");
     let mut h1 = Heap::new(&r1, config.clone()).expect("a valid configuration");
-    let vectors = [h0.persist_vec(), h1.persist_vec()];
+    let vectors = vec![h0.persist_vec(), h1.persist_vec()];
+    let maps = [h0.weak_map(), h1.weak_map()];
+    let registries = [h0.finalization_registry(), h1.finalization_registry()];
     let mut run = Run {
         ops: ops.iter(),
         model: Model::new(),
         persistent: Vec::new(),
         vectors,
+        weak: Vec::new(),
+        maps,
+        registries,
+        next_held: 0,
         trace: Trace::new(),
         stress: config.stress,
         conservative: S::NAME == "conservative",
@@ -479,12 +667,15 @@ pub(crate) fn run<S: Scheme>(ops: &[Op], config: &Config) -> Trace {
         }
     }
     run.model.persistent.clear();
-    drop(run.vectors);
-    for heap in hs {
+    run.vectors.clear();
+    run.model.vectors = [Vec::new(), Vec::new()];
+    for (l, heap) in hs.into_iter().enumerate() {
         heap.collect();
         let live = heap.stats().live_bytes_after_gc;
         check_live(run.conservative, live, 0, "every root gone");
         assert_eq!(heap.root_count(), 0);
+        // Nothing is reachable: every weak reference of the heap is gone.
+        run.check_weak(run.model.labels[l], heap);
     }
     run.trace
 }

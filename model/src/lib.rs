@@ -17,7 +17,18 @@
 //! reduced modulo their number. A frame is a scope of the Rust stack: an
 //! `Enter` allocates an object, opens a scope in a new (recursive) frame
 //! and roots the object there with `root!`; `Exit` returns from it. Each
-//! heap also has one long-lived vector root.
+//! heap also has one long-lived vector root, one ephemeron table and one
+//! finalization registry; weak roots are kept in a list of their own.
+//!
+//! The model decides weak references exactly at explicit collections (a
+//! full collection finds every unreachable object): after `Collect`, a
+//! weak root is cleared, an ephemeron entry removed and a registration
+//! queued exactly when the model (roots, then ephemeron values of reached
+//! keys to a fixpoint) does not reach its object. Between them, an
+//! implicit collection (an allocation's, a minor one) may have done so
+//! already for an object the model does not reach, never for one it
+//! does; and a finalizer is never handed the held value of a reachable
+//! target.
 
 mod interp;
 mod model;
@@ -132,6 +143,57 @@ pub enum Op {
     },
     /// Swap the two heaps (only outside every frame; ignored inside).
     SwapHeaps,
+    /// Make a weak root of `handle`'s object.
+    Weak {
+        /// Which handle.
+        handle: u16,
+    },
+    /// Drop weak root `which`.
+    DropWeak {
+        /// Which weak root.
+        which: u16,
+    },
+    /// Upgrade weak root `which`: its object while the model reaches it;
+    /// none after a full collection found it unreachable.
+    Upgrade {
+        /// Which weak root.
+        which: u16,
+    },
+    /// Map `handle`'s object to `value`'s in its heap's ephemeron table
+    /// (same heap only).
+    MapInsert {
+        /// The key's handle.
+        handle: u16,
+        /// The value's handle.
+        value: u16,
+    },
+    /// Look `handle`'s object up in its heap's ephemeron table.
+    MapGet {
+        /// The key's handle.
+        handle: u16,
+    },
+    /// Remove `handle`'s object's entry from its heap's ephemeron table.
+    MapRemove {
+        /// The key's handle.
+        handle: u16,
+    },
+    /// Register `handle`'s object with its heap's finalization registry;
+    /// the held value is the registration's number.
+    Register {
+        /// Which handle.
+        handle: u16,
+    },
+    /// Unregister registration `which` (by its held value).
+    Unregister {
+        /// Which registration.
+        which: u16,
+    },
+    /// Run `heap`'s finalizers: each held value handed over must be of a
+    /// registration whose target the model no longer reaches, once.
+    RunFinalizers {
+        /// Which heap.
+        heap: u8,
+    },
     /// Swap the heap behind a scope of two fresh heaps: the scope's
     /// `escape` must refuse the root, and dropping the scope must not
     /// panic.
@@ -151,6 +213,10 @@ pub enum Event {
     Refused(RootError),
     /// A vector root's element or popped value (its identity).
     Vec(Option<u64>),
+    /// A weak root upgraded, or an ephemeron table's value (identity).
+    Weak(Option<u64>),
+    /// Held values handed to a finalization callback.
+    Finalized(Vec<u64>),
 }
 
 /// What a run observed, in order.

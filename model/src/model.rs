@@ -31,6 +31,14 @@ pub(crate) struct Model {
     pub(crate) vectors: [Vec<usize>; 2],
     /// Which physical heap each label names (the heaps can be swapped).
     pub(crate) labels: [usize; 2],
+    /// Weak roots: the object, and whether a full collection found it
+    /// unreachable (so the root must read as cleared).
+    pub(crate) weak: Vec<(usize, bool)>,
+    /// Each physical heap's ephemeron table: (key, value), keys distinct.
+    pub(crate) maps: [Vec<(usize, usize)>; 2],
+    /// Registrations: target, held value; removed when unregistered or
+    /// handed over.
+    pub(crate) registrations: Vec<(usize, u64)>,
 }
 
 impl Model {
@@ -75,9 +83,10 @@ impl Model {
         id
     }
 
-    /// Bytes reachable in physical heap `heap` from its roots: what a
-    /// collection of it keeps.
-    pub(crate) fn live_bytes(&self, heap: usize) -> usize {
+    /// The objects of physical heap `heap` reachable from its roots, and
+    /// from the values of its ephemeron entries whose keys are reachable,
+    /// to a fixpoint: what a full collection keeps.
+    pub(crate) fn reachable(&self, heap: usize) -> Vec<bool> {
         let mut seen = vec![false; self.objects.len()];
         let mut stack: Vec<usize> = self
             .frames
@@ -87,15 +96,33 @@ impl Model {
             .copied()
             .filter(|&o| self.objects[o].heap == heap)
             .collect();
-        let mut bytes = 0;
-        while let Some(id) = stack.pop() {
-            if std::mem::replace(&mut seen[id], true) {
-                continue;
+        loop {
+            while let Some(id) = stack.pop() {
+                if std::mem::replace(&mut seen[id], true) {
+                    continue;
+                }
+                stack.extend(self.objects[id].fields.iter().flatten());
             }
-            let o = &self.objects[id];
-            bytes += o.bytes();
-            stack.extend(o.fields.iter().flatten());
+            stack.extend(
+                self.maps[heap]
+                    .iter()
+                    .filter(|&&(k, v)| seen[k] && !seen[v])
+                    .map(|&(_, v)| v),
+            );
+            if stack.is_empty() {
+                return seen;
+            }
         }
-        bytes
+    }
+
+    /// Bytes reachable in physical heap `heap` (see
+    /// [`reachable`](Self::reachable)).
+    pub(crate) fn live_bytes(&self, heap: usize) -> usize {
+        self.reachable(heap)
+            .iter()
+            .enumerate()
+            .filter(|&(_, &r)| r)
+            .map(|(id, _)| self.objects[id].bytes())
+            .sum()
     }
 }

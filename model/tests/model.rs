@@ -34,6 +34,15 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<u8>(), h()).prop_map(|(heap, index)| Op::VecRead { heap, index }),
         1 => h().prop_map(|handle| Op::WrongHeap { handle }),
         1 => Just(Op::SwapHeaps),
+        1 => h().prop_map(|handle| Op::Weak { handle }),
+        1 => h().prop_map(|which| Op::DropWeak { which }),
+        2 => h().prop_map(|which| Op::Upgrade { which }),
+        1 => (h(), h()).prop_map(|(handle, value)| Op::MapInsert { handle, value }),
+        1 => h().prop_map(|handle| Op::MapGet { handle }),
+        1 => h().prop_map(|handle| Op::MapRemove { handle }),
+        1 => h().prop_map(|handle| Op::Register { handle }),
+        1 => h().prop_map(|which| Op::Unregister { which }),
+        1 => any::<u8>().prop_map(|heap| Op::RunFinalizers { heap }),
     ]
 }
 

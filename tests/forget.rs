@@ -15,8 +15,29 @@ const CELL: Shape = Shape::new(1, 8);
 
 common::suite!(
     forgotten_persistent_root_stays_alive,
-    forgotten_future_keeps_its_roots
+    forgotten_future_keeps_its_roots,
+    a_forgotten_weak_root_keeps_its_slot_not_its_object
 );
+
+/// A forgotten weak root keeps its slot (the heap counts it) but never its
+/// object: it is a leak of a slot, not of the object.
+fn a_forgotten_weak_root_keeps_its_slot_not_its_object<S: Scheme>() {
+    let roots = Roots::<S>::new();
+    let mut heap = Heap::new(&roots, common::zeal::<S>()).unwrap();
+    let empty = {
+        heap.collect();
+        heap.used_bytes()
+    };
+    let p = heap.roots().persist(heap.alloc(CELL).unwrap());
+    std::mem::forget(heap.weak(&p));
+    drop(p);
+    heap.collect();
+    assert_eq!(heap.weak_count(), 1, "the slot is still held");
+    assert_eq!(heap.root_count(), 0);
+    common::check_used::<S>(heap.used_bytes(), empty, "the object is not kept");
+    drop(heap);
+    drop(roots);
+}
 
 /// A forgotten persistent root stays rooted: its object survives, the heap
 /// counts the root as alive, and the heap and its `Roots` can still be

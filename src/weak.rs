@@ -99,7 +99,7 @@ impl<S: Scheme> Weak<'_, S> {
 ///
 /// A value that reaches its own key does not keep the entry alive; chains
 /// (a value that is the key of another entry) are resolved to a fixpoint
-/// (see the [module documentation](self)). The table itself is the
+/// after each collection's trace. The table itself is the
 /// embedder's, not a heap object: it lives until this handle is dropped
 /// (then the heap frees it before its next collection). `Send + Sync`,
 /// not `Clone`.

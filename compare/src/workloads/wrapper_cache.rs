@@ -6,7 +6,7 @@
 //! keys, whose wrappers may or may not have been collected yet.
 //!
 //! Weak references of all three kinds are used as an embedder would:
-//! the cache maps keys to [`Weak`](gcroots::Weak) roots; a
+//! the cache maps keys to [`Weak`] roots; a
 //! [`FinalizationRegistry`](gcroots::FinalizationRegistry) tells the host
 //! which wrappers died, and the host then drops their cache entries; one
 //! wrapper in four gets an "expando" object (script-added properties) in a

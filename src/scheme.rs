@@ -253,8 +253,9 @@ pub(crate) mod sealed {
 
         /// Calls `f` on every weak root not yet cleared, after the
         /// collector has traced everything else, so that it rewrites or
-        /// clears each (`f` receives `Some`). Dropped weak roots are
-        /// reclaimed first, never visited.
+        /// clears each (`f` receives `Some`). A dropped weak root may
+        /// still be visited until the table reclaims its slot (lazily: it
+        /// keeps nothing alive); nothing reads what `f` leaves there.
         ///
         /// # Safety
         ///

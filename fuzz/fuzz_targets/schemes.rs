@@ -2,7 +2,8 @@
 //! sequence of operations on two heaps (allocate, root in nested scopes,
 //! persist, release, drop out of order, write fields and data, vector
 //! roots, collect, use a root with the other heap, swap the heaps, a scope
-//! over a swapped heap, shapes over the limits), in a small heap that may
+//! over a swapped heap, shapes over the limits, weak roots, ephemeron
+//! tables and finalization registries), in a small heap that may
 //! run out of memory, in every heap mode (a semispace or mark-region main
 //! space, with or without a nursery of up to 4 KiB),
 //! with poisoning and verification on, and collecting

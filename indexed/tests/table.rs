@@ -429,8 +429,8 @@ fn weak_roots_are_swept_not_traced_and_stay_cleared() {
     let mut seen = 0;
     table.sweep_weak(|_| seen += 1);
     assert_eq!(seen, 1, "a cleared weak root is never visited again");
-    // Another table's weak root is refused; a dropped one's slot is
-    // reclaimed at the next sweep.
+    // Another table's weak root is refused; a dropped one is no longer
+    // counted (its slot is reclaimed when the slab is next full).
     let other = RootTable::<usize>::new();
     assert!(matches!(
         other.get_weak(&a),

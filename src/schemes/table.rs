@@ -83,8 +83,8 @@ pub(crate) fn load_weak(table: &RootTable<Gc>, root: &WeakRoot) -> Result<Option
     Ok(table.get_weak(root)?)
 }
 
-/// Calls `f` on every weak root of the table not yet cleared, after
-/// reclaiming the dropped ones.
+/// Calls `f` on every weak root of the table not yet cleared (and on
+/// dropped ones the table has not reclaimed yet).
 pub(crate) fn sweep_weak(table: &mut RootTable<Gc>, f: impl FnMut(&mut Option<Gc>)) {
     table.sweep_weak(f)
 }

@@ -26,7 +26,7 @@ use super::Xorshift;
 /// Lookups in a full run.
 pub const FULL: u64 = 2_000_000;
 /// Small enough for zeal mode and miri.
-pub const TINY: u64 = 300;
+pub const TINY: u64 = 100;
 
 /// The keys the document keeps alive.
 const HOT: u64 = 256;
